@@ -1,0 +1,6 @@
+package org.civicgrid.points;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface MeasurementPointRepository extends JpaRepository<MeasurementPoint, Long> {
+}

@@ -1,0 +1,23 @@
+package org.civicgrid.referencedata;
+
+import java.util.List;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api")
+class ReferenceDataController {
+
+    private final ReferenceDataRepository repository;
+
+    ReferenceDataController(ReferenceDataRepository repository) {
+        this.repository = repository;
+    }
+
+    @GetMapping("/point-types")
+    List<PointTypeView> pointTypes() {
+        return repository.pointTypes();
+    }
+}

@@ -1,0 +1,75 @@
+package org.civicgrid.web;
+
+import java.net.URI;
+
+import jakarta.validation.ConstraintViolationException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place where exceptions become HTTP answers: RFC 9457 problem bodies, 4xx for what the
+ * caller can fix (naming the parameter or field), 5xx without internals for the rest.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    static final URI INVALID_PARAMETER = URI.create("urn:civicgrid:problem:invalid-parameter");
+    static final URI CONSTRAINT_VIOLATION = URI.create("urn:civicgrid:problem:constraint-violation");
+    static final URI CONFLICT = URI.create("urn:civicgrid:problem:conflict");
+    static final URI INTERNAL = URI.create("urn:civicgrid:problem:internal");
+
+    @ExceptionHandler(InvalidParameterException.class)
+    ProblemDetail invalidParameter(InvalidParameterException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "Parameter '" + e.parameter() + "': " + e.getMessage());
+        problem.setType(INVALID_PARAMETER);
+        problem.setTitle("Invalid request parameter");
+        problem.setProperty("parameter", e.parameter());
+        return problem;
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ProblemDetail constraintViolation(ConstraintViolationException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setType(CONSTRAINT_VIOLATION);
+        problem.setTitle("Invalid request");
+        return problem;
+    }
+
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ProblemDetail dataConflict(DataIntegrityViolationException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                "The change conflicts with the stored data: " + rootMessage(e));
+        problem.setType(CONFLICT);
+        problem.setTitle("Conflicting data");
+        return problem;
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("Unexpected error while handling a request", e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "The server could not complete the request; the error has been logged.");
+        problem.setType(INTERNAL);
+        problem.setTitle("Internal error");
+        return problem;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage());
+        // PostgreSQL appends "Where:"/"Detail:" lines that name internals; the first line says what is wrong.
+        return message.lines().findFirst().orElse(message).replaceFirst("^ERROR: ", "");
+    }
+}

@@ -1,0 +1,107 @@
+// Measurement points (测评点位) styled per type from /api/point-types:
+// POINT → round badge with the type's glyph; LINE → coloured line; POLYGON → tinted area.
+// Above CANVAS_THRESHOLD point markers we switch to canvas circle markers (no glyph),
+// because thousands of DOM markers make panning sluggish.
+import { el, safeColor } from '../dom.js';
+import { t, getLang } from '../i18n.js';
+import { infoCard, problemBadge } from '../popup.js';
+
+const L = window.L;
+
+const CANVAS_THRESHOLD = 2000;
+const FALLBACK_TYPE = { code: '', color: '#6b7280', glyph: '?', nameZh: null, nameEn: null };
+
+export function typeName(type) {
+  if (!type || (!type.nameZh && !type.nameEn)) return t('point.unknownType');
+  return getLang() === 'en' ? type.nameEn || type.nameZh : type.nameZh || type.nameEn;
+}
+
+/** First user-visible character only, so an over-long glyph cannot break the badge. */
+export function glyphOf(type) {
+  const g = type && typeof type.glyph === 'string' ? Array.from(type.glyph.trim())[0] : null;
+  return g || '•';
+}
+
+export function typeSwatch(type, extraClass = '') {
+  const swatch = el('span', { className: `cg-glyph ${extraClass}`, text: glyphOf(type), attrs: { 'aria-hidden': 'true' } });
+  swatch.style.backgroundColor = safeColor(type && type.color); // CSSOM, allowed under strict CSP
+  return swatch;
+}
+
+function pointPopup(props, type) {
+  return infoCard({
+    kicker: el('span', { className: 'cg-card-type' }, [typeSwatch(type, 'cg-glyph-sm'), typeName(type)]),
+    title: props.name,
+    rows: [
+      [t('popup.point.type'), typeName(type)],
+      [t('popup.point.address'), props.address],
+      [t('popup.point.responsibleUnit'), props.responsibleUnit],
+      [t('popup.point.gridCode'), props.gridCode ? el('span', { className: 'cg-code', text: props.gridCode }) : null],
+      [t('popup.openProblems'), problemBadge(props.openProblems)],
+    ],
+  });
+}
+
+function countPointGeometries(fc) {
+  const features = (fc && fc.features) || [];
+  return features.filter((f) => f.geometry && /Point$/.test(f.geometry.type)).length;
+}
+
+export function createPointsLayer(map, typesByCode) {
+  map.createPane('cgPointShapes').classList.add('cg-pane-point-shapes');
+  const canvas = L.canvas({ pane: 'cgPointShapes', padding: 0.2 });
+  const group = L.featureGroup();
+  let present = new Set();
+
+  const typeOf = (props) => typesByCode.get(props.typeCode) || FALLBACK_TYPE;
+
+  function build(featureCollection) {
+    const useCanvas = countPointGeometries(featureCollection) > CANVAS_THRESHOLD;
+    return L.geoJSON(featureCollection, {
+      pane: 'cgPointShapes',
+      renderer: useCanvas ? canvas : undefined,
+      style(feature) {
+        const type = typeOf(feature.properties || {});
+        const color = safeColor(type.color);
+        return /Polygon$/.test(feature.geometry.type)
+          ? { color, weight: 1.5, fillColor: color, fillOpacity: 0.3 }
+          : { color, weight: 4, opacity: 0.85, lineCap: 'round' };
+      },
+      pointToLayer(feature, latlng) {
+        const props = feature.properties || {};
+        const type = typeOf(props);
+        if (useCanvas) {
+          return L.circleMarker(latlng, {
+            renderer: canvas, radius: 5, weight: 1, color: '#ffffff',
+            fillColor: safeColor(type.color), fillOpacity: 0.95,
+          });
+        }
+        // Own icon per marker: a DOM `html` element can only live in one place.
+        const icon = L.divIcon({
+          className: 'cg-point-icon',
+          html: typeSwatch(type),
+          iconSize: [24, 24],
+          iconAnchor: [12, 12],
+          popupAnchor: [0, -12],
+        });
+        return L.marker(latlng, { icon, title: props.name || '', riseOnHover: true });
+      },
+      onEachFeature(feature, layer) {
+        const props = feature.properties || {};
+        layer.bindPopup(() => pointPopup(props, typeOf(props)), { maxWidth: 300, className: 'cg-popup' });
+      },
+    });
+  }
+
+  return {
+    layer: group,
+    update(featureCollection) {
+      group.clearLayers();
+      const built = build(featureCollection);
+      group.addLayer(built);
+      present = new Set(built.getLayers().map((l) => l.feature.properties && l.feature.properties.typeCode));
+    },
+    count: () => group.getLayers().reduce((n, l) => n + l.getLayers().length, 0),
+    presentTypeCodes: () => present,
+  };
+}
