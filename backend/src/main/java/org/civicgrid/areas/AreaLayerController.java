@@ -1,5 +1,6 @@
 package org.civicgrid.areas;
 
+import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.BoundingBox;
 import org.civicgrid.web.GeoJsonResponses;
 import org.springframework.http.ResponseEntity;
@@ -18,8 +19,8 @@ class AreaLayerController {
 
     /** Outlines of one administrative level in the viewport. */
     @GetMapping("/api/layers/areas")
-    ResponseEntity<String> areas(@RequestParam(required = false) String level, @RequestParam(required = false) String bbox) {
+    ResponseEntity<String> areas(CurrentUser caller, @RequestParam(required = false) String level, @RequestParam(required = false) String bbox) {
         AreaLevel areaLevel = AreaLevel.parse(level);
-        return GeoJsonResponses.ok(areas.areasIn(areaLevel, BoundingBox.parse(bbox)));
+        return GeoJsonResponses.ok(areas.areasIn(areaLevel, BoundingBox.parse(bbox), caller.scope()));
     }
 }

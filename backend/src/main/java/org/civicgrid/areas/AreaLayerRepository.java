@@ -2,11 +2,12 @@ package org.civicgrid.areas;
 
 import java.util.Map;
 
+import org.civicgrid.security.CallerScope;
 import org.civicgrid.web.BoundingBox;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** District, street and community outlines as GeoJSON, one fixed query per level. */
+/** District, street and community outlines inside the caller's scope as GeoJSON, one fixed query per level. */
 @Repository
 class AreaLayerRepository {
 
@@ -16,7 +17,8 @@ class AreaLayerRepository {
                        'properties', json_build_object('code', a.code, 'name', a.name, 'level', 'district', 'parentCode', null))
                    ORDER BY a.code), '[]'::json))::text
             FROM district a
-            WHERE a.boundary && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)
+            WHERE a.code LIKE ANY (string_to_array(:scope, ','))
+              AND a.boundary && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)
             """;
     static final String STREETS_IN_BOX = """
             SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
@@ -24,7 +26,8 @@ class AreaLayerRepository {
                        'properties', json_build_object('code', a.code, 'name', a.name, 'level', 'street', 'parentCode', a.district_code))
                    ORDER BY a.code), '[]'::json))::text
             FROM street a
-            WHERE a.boundary && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)
+            WHERE a.code LIKE ANY (string_to_array(:scope, ','))
+              AND a.boundary && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)
             """;
     static final String COMMUNITIES_IN_BOX = """
             SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
@@ -33,7 +36,8 @@ class AreaLayerRepository {
                                                        'households', a.households))
                    ORDER BY a.code), '[]'::json))::text
             FROM community a
-            WHERE a.boundary && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)
+            WHERE a.code LIKE ANY (string_to_array(:scope, ','))
+              AND a.boundary && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)
             """;
 
     private static final Map<AreaLevel, String> QUERY_BY_LEVEL = Map.of(
@@ -45,8 +49,8 @@ class AreaLayerRepository {
         this.jdbc = jdbc;
     }
 
-    String areasIn(AreaLevel level, BoundingBox box) {
-        return jdbc.sql(QUERY_BY_LEVEL.get(level))
+    String areasIn(AreaLevel level, BoundingBox box, CallerScope scope) {
+        return jdbc.sql(QUERY_BY_LEVEL.get(level)).param("scope", scope.codePatterns())
                 .param("minLon", box.minLon()).param("minLat", box.minLat())
                 .param("maxLon", box.maxLon()).param("maxLat", box.maxLat())
                 .query(String.class).single();

@@ -66,7 +66,7 @@ public class DemoCityLoader {
         }
         Duration shift = shiftToToday(LocalDate.parse(manifest.path("asOf").asString()));
         loadAreas(areas);
-        loadGrids(readJson("grids.geojson"), LocalDate.parse(manifest.path("asOf").asString()).minusDays(365).plus(shift));
+        loadGrids(readJson("grids.geojson"), LocalDate.parse(manifest.path("asOf").asString()).minusDays(365).plusDays(shift.toDays()));
         loadGridManagers();
         loadPoints(readJson("points.geojson"));
         int problems = loadProblems(shift, calendars.calendar());

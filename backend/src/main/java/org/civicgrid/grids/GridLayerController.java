@@ -1,5 +1,6 @@
 package org.civicgrid.grids;
 
+import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.BoundingBox;
 import org.civicgrid.web.GeoJsonResponses;
 import org.civicgrid.web.ZoomLevel;
@@ -19,9 +20,9 @@ class GridLayerController {
 
     /** Current grids in the viewport with their open-problem counts and owners. */
     @GetMapping("/api/layers/grids")
-    ResponseEntity<String> grids(@RequestParam(required = false) String bbox, @RequestParam(required = false) String zoom) {
+    ResponseEntity<String> grids(CurrentUser caller, @RequestParam(required = false) String bbox, @RequestParam(required = false) String zoom) {
         BoundingBox box = BoundingBox.parse(bbox);
         ZoomLevel.parse(zoom);
-        return GeoJsonResponses.ok(grids.gridsIn(box));
+        return GeoJsonResponses.ok(grids.gridsIn(box, caller.scope()));
     }
 }

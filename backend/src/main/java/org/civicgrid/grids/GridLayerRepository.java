@@ -1,10 +1,11 @@
 package org.civicgrid.grids;
 
+import org.civicgrid.security.CallerScope;
 import org.civicgrid.web.BoundingBox;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Current grids as a GeoJSON FeatureCollection, built in the database. */
+/** Current grids in the caller's scope as a GeoJSON FeatureCollection, built in the database. */
 @Repository
 class GridLayerRepository {
 
@@ -27,12 +28,14 @@ class GridLayerRepository {
                   JOIN community c ON c.code = g.community_code
                   CROSS JOIN box
                   CROSS JOIN LATERAL (SELECT count(*) AS n FROM problem p
-                                      WHERE p.grid_id = g.id AND problem_is_open(p.status)) open_problems
+                                      WHERE p.grid_id = g.id AND problem_is_open(p.status)
+                                        AND (CAST(:department AS varchar) IS NULL OR p.handler_department_code = :department)) open_problems
                   LEFT JOIN LATERAL (SELECT json_agg(json_build_object('name', u.display_name, 'phone', u.phone)
                                                      ORDER BY u.username) AS list
                                      FROM grid_owner o JOIN app_user u ON u.id = o.user_id
                                      WHERE o.grid_id = g.id) owners ON true
                   WHERE g.valid_to IS NULL
+                    AND g.code LIKE ANY (string_to_array(:scope, ','))
                     AND g.boundary && box.geom
                     AND ST_Intersects(g.boundary, box.geom)) f
             """;
@@ -43,8 +46,9 @@ class GridLayerRepository {
         this.jdbc = jdbc;
     }
 
-    String gridsIn(BoundingBox box) {
+    String gridsIn(BoundingBox box, CallerScope scope) {
         return jdbc.sql(GRIDS_IN_BOX)
+                .param("scope", scope.codePatterns()).param("department", scope.departmentCode().orElse(null))
                 .param("minLon", box.minLon()).param("minLat", box.minLat())
                 .param("maxLon", box.maxLon()).param("maxLat", box.maxLat())
                 .query(String.class).single();

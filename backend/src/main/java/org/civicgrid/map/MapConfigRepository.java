@@ -2,21 +2,24 @@ package org.civicgrid.map;
 
 import java.util.Optional;
 
+import org.civicgrid.security.CallerScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 @Repository
 class MapConfigRepository {
 
-    static final String DISTRICT_EXTENT = """
-            SELECT (SELECT code FROM district ORDER BY code LIMIT 1) AS code,
-                   (SELECT name FROM district ORDER BY code LIMIT 1) AS name,
-                   ST_XMin(e) AS min_lon, ST_YMin(e) AS min_lat, ST_XMax(e) AS max_lon, ST_YMax(e) AS max_lat
-            FROM (SELECT ST_Extent(boundary)::geometry AS e FROM district) extent
-            WHERE e IS NOT NULL
+    /** The extent of the current grids the caller may see, and the district they lie in. */
+    static final String SCOPE_EXTENT = """
+            SELECT d.code, d.name, ST_XMin(e.box) AS min_lon, ST_YMin(e.box) AS min_lat, ST_XMax(e.box) AS max_lon, ST_YMax(e.box) AS max_lat
+            FROM (SELECT ST_Extent(g.boundary)::geometry AS box, min(left(g.code, 6)) AS district_code
+                  FROM grid g
+                  WHERE g.valid_to IS NULL AND g.code LIKE ANY (string_to_array(:scope, ','))) e
+            JOIN district d ON d.code = e.district_code
+            WHERE e.box IS NOT NULL
             """;
 
-    record DistrictExtent(String code, String name, double minLon, double minLat, double maxLon, double maxLat) {
+    record ScopeExtent(String districtCode, String districtName, double minLon, double minLat, double maxLon, double maxLat) {
     }
 
     private final JdbcClient jdbc;
@@ -25,8 +28,10 @@ class MapConfigRepository {
         this.jdbc = jdbc;
     }
 
-    Optional<DistrictExtent> districtExtent() {
-        return jdbc.sql(DISTRICT_EXTENT).query((rs, n) -> new DistrictExtent(rs.getString("code"), rs.getString("name"),
-                rs.getDouble("min_lon"), rs.getDouble("min_lat"), rs.getDouble("max_lon"), rs.getDouble("max_lat"))).optional();
+    Optional<ScopeExtent> extent(CallerScope scope) {
+        return jdbc.sql(SCOPE_EXTENT).param("scope", scope.codePatterns())
+                .query((rs, n) -> new ScopeExtent(rs.getString("code"), rs.getString("name"),
+                        rs.getDouble("min_lon"), rs.getDouble("min_lat"), rs.getDouble("max_lon"), rs.getDouble("max_lat")))
+                .optional();
     }
 }

@@ -1,5 +1,6 @@
 package org.civicgrid.points;
 
+import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.BoundingBox;
 import org.civicgrid.web.GeoJsonResponses;
 import org.civicgrid.web.ZoomLevel;
@@ -19,9 +20,9 @@ class PointLayerController {
 
     /** Measurement points in the viewport with their type and open-problem counts. */
     @GetMapping("/api/layers/points")
-    ResponseEntity<String> points(@RequestParam(required = false) String bbox, @RequestParam(required = false) String zoom) {
+    ResponseEntity<String> points(CurrentUser caller, @RequestParam(required = false) String bbox, @RequestParam(required = false) String zoom) {
         BoundingBox box = BoundingBox.parse(bbox);
         ZoomLevel.parse(zoom);
-        return GeoJsonResponses.ok(points.pointsIn(box));
+        return GeoJsonResponses.ok(points.pointsIn(box, caller.scope()));
     }
 }

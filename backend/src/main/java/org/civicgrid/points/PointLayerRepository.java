@@ -1,10 +1,11 @@
 package org.civicgrid.points;
 
+import org.civicgrid.security.CallerScope;
 import org.civicgrid.web.BoundingBox;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Measurement points as a GeoJSON FeatureCollection, built in the database. */
+/** Measurement points in the caller's scope (by the grid they lie in) as a GeoJSON FeatureCollection, built in the database. */
 @Repository
 class PointLayerRepository {
 
@@ -23,10 +24,12 @@ class PointLayerRepository {
                                  'gridCode', g.code, 'openProblems', open_problems.n)) AS feature
                   FROM measurement_point mp
                   CROSS JOIN box
-                  LEFT JOIN grid g ON g.id = mp.grid_id
+                  JOIN grid g ON g.id = mp.grid_id
                   CROSS JOIN LATERAL (SELECT count(*) AS n FROM problem p
-                                      WHERE p.point_id = mp.id AND problem_is_open(p.status)) open_problems
-                  WHERE mp.geom && box.geom
+                                      WHERE p.point_id = mp.id AND problem_is_open(p.status)
+                                        AND (CAST(:department AS varchar) IS NULL OR p.handler_department_code = :department)) open_problems
+                  WHERE g.code LIKE ANY (string_to_array(:scope, ','))
+                    AND mp.geom && box.geom
                     AND ST_Intersects(mp.geom, box.geom)) f
             """;
 
@@ -36,8 +39,9 @@ class PointLayerRepository {
         this.jdbc = jdbc;
     }
 
-    String pointsIn(BoundingBox box) {
+    String pointsIn(BoundingBox box, CallerScope scope) {
         return jdbc.sql(POINTS_IN_BOX)
+                .param("scope", scope.codePatterns()).param("department", scope.departmentCode().orElse(null))
                 .param("minLon", box.minLon()).param("minLat", box.minLat())
                 .param("maxLon", box.maxLon()).param("maxLat", box.maxLat())
                 .query(String.class).single();

@@ -9,6 +9,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -24,6 +27,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     static final URI INVALID_PARAMETER = URI.create("urn:civicgrid:problem:invalid-parameter");
     static final URI CONSTRAINT_VIOLATION = URI.create("urn:civicgrid:problem:constraint-violation");
     static final URI CONFLICT = URI.create("urn:civicgrid:problem:conflict");
+    static final URI UNAUTHENTICATED = URI.create("urn:civicgrid:problem:unauthenticated");
+    static final URI FORBIDDEN = URI.create("urn:civicgrid:problem:forbidden");
+    static final URI CSRF = URI.create("urn:civicgrid:problem:csrf");
+    static final URI NOT_FOUND = URI.create("urn:civicgrid:problem:not-found");
     static final URI INTERNAL = URI.create("urn:civicgrid:problem:internal");
 
     @ExceptionHandler(InvalidParameterException.class)
@@ -33,6 +40,41 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         problem.setType(INVALID_PARAMETER);
         problem.setTitle("Invalid request parameter");
         problem.setProperty("parameter", e.parameter());
+        return problem;
+    }
+
+    @ExceptionHandler(AuthenticationException.class)
+    ProblemDetail unauthenticated(AuthenticationException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, e.getMessage());
+        problem.setType(UNAUTHENTICATED);
+        problem.setTitle("Sign-in required");
+        return problem;
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    ProblemDetail forbidden(AccessDeniedException e) {
+        boolean csrf = e instanceof CsrfException;
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, csrf
+                ? "The request lacks a valid CSRF token (send the XSRF-TOKEN cookie's value in the X-XSRF-TOKEN header)."
+                : "Your role may not do this.");
+        problem.setType(csrf ? CSRF : FORBIDDEN);
+        problem.setTitle(csrf ? "CSRF token missing or invalid" : "Forbidden");
+        return problem;
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ProblemDetail notFound(NotFoundException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setType(NOT_FOUND);
+        problem.setTitle("Not found");
+        return problem;
+    }
+
+    @ExceptionHandler(ConflictException.class)
+    ProblemDetail conflict(ConflictException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setType(CONFLICT);
+        problem.setTitle("Conflict");
         return problem;
     }
 

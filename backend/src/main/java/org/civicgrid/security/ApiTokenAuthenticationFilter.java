@@ -1,0 +1,79 @@
+package org.civicgrid.security;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates API clients (QGIS, scripts) by personal token: {@code Authorization: Bearer cg_…},
+ * {@code X-API-Token: cg_…} or {@code ?access_token=cg_…} (for clients that can only set a URL).
+ * A presented but invalid token is refused outright: it never falls back to a session cookie.
+ */
+class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
+
+    static final String HEADER = "X-API-Token";
+    static final String QUERY_PARAMETER = "access_token";
+
+    private final ApiTokens tokens;
+    private final AccountRepository accounts;
+    private final AuthenticationEntryPoint entryPoint;
+
+    ApiTokenAuthenticationFilter(ApiTokens tokens, AccountRepository accounts, AuthenticationEntryPoint entryPoint) {
+        this.tokens = tokens;
+        this.accounts = accounts;
+        this.entryPoint = entryPoint;
+    }
+
+    static boolean presentsToken(HttpServletRequest request) {
+        return presentedToken(request).isPresent();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Optional<String> token = presentedToken(request);
+        if (token.isEmpty()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<SignInUser> user = tokens.owner(token.get()).flatMap(owner -> accounts.byId(owner.userId()))
+                .map(a -> new SignInUser(a.id(), a.username(), null, a.enabled(), false, a.roles()));
+        if (user.isEmpty()) {
+            SecurityContextHolder.clearContext();
+            entryPoint.commence(request, response, new BadCredentialsException("The API token is unknown, revoked or expired."));
+            return;
+        }
+        SecurityContext context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(user.get(), null, user.get().getAuthorities()));
+        SecurityContextHolder.setContext(context);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    private static Optional<String> presentedToken(HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.of(authorization.substring(7).trim());
+        }
+        String header = request.getHeader(HEADER);
+        if (header != null && !header.isBlank()) {
+            return Optional.of(header.trim());
+        }
+        String parameter = request.getParameter(QUERY_PARAMETER);
+        return parameter == null || parameter.isBlank() ? Optional.empty() : Optional.of(parameter.trim());
+    }
+}

@@ -1,0 +1,108 @@
+package org.civicgrid.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.civicgrid.audit.AuditTrail;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Personal API tokens: a random secret shown once, stored only as its SHA-256. A token acts as its
+ * user with the user's current roles and scope, until revoked or expired or the user is disabled.
+ */
+@Service
+public class ApiTokens {
+
+    public static final String PREFIX = "cg_";
+
+    static final String INSERT = """
+            INSERT INTO api_token (user_id, name, token_hash, token_prefix, expires_at)
+            VALUES (:userId, :name, :hash, :prefix, :expiresAt) RETURNING id""";
+    static final String LIST_FOR_USER = """
+            SELECT id, name, token_prefix, created_at, expires_at, last_used_at, revoked_at
+            FROM api_token WHERE user_id = :userId ORDER BY created_at DESC, id DESC""";
+    static final String REVOKE = """
+            UPDATE api_token SET revoked_at = now() WHERE id = :id AND user_id = :userId AND revoked_at IS NULL""";
+    static final String TOKEN_OWNER = """
+            SELECT t.id, t.user_id FROM api_token t JOIN app_user u ON u.id = t.user_id
+            WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.enabled""";
+    static final String TOUCH = "UPDATE api_token SET last_used_at = now() WHERE id = :id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')";
+
+    public record TokenInfo(long id, String name, String prefix, Instant createdAt, Instant expiresAt, Instant lastUsedAt, Instant revokedAt) {
+    }
+
+    public record IssuedToken(long id, String name, String token) {
+    }
+
+    record TokenOwner(long tokenId, long userId) {
+    }
+
+    private final JdbcClient jdbc;
+    private final AuditTrail audit;
+    private final SecureRandom random = new SecureRandom();
+
+    ApiTokens(JdbcClient jdbc, AuditTrail audit) {
+        this.jdbc = jdbc;
+        this.audit = audit;
+    }
+
+    @Transactional
+    public IssuedToken issue(long userId, String name, Instant expiresAt) {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        long id = jdbc.sql(INSERT).param("userId", userId).param("name", name.strip()).param("hash", sha256(token))
+                .param("prefix", token.substring(0, 9)).param("expiresAt", expiresAt == null ? null : java.sql.Timestamp.from(expiresAt))
+                .query(Long.class).single();
+        audit.record("TOKEN_ISSUED", "api_token", id, null, null, Map.of("userId", userId, "name", name.strip()));
+        return new IssuedToken(id, name.strip(), token);
+    }
+
+    public List<TokenInfo> list(long userId) {
+        return jdbc.sql(LIST_FOR_USER).param("userId", userId).query((rs, n) -> new TokenInfo(rs.getLong("id"), rs.getString("name"),
+                rs.getString("token_prefix"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("expires_at")),
+                instant(rs.getTimestamp("last_used_at")), instant(rs.getTimestamp("revoked_at")))).list();
+    }
+
+    /** Revokes one of the user's own tokens; false when there is no such live token of theirs. */
+    @Transactional
+    public boolean revoke(long userId, long tokenId) {
+        boolean revoked = jdbc.sql(REVOKE).param("id", tokenId).param("userId", userId).update() == 1;
+        if (revoked) {
+            audit.record("TOKEN_REVOKED", "api_token", tokenId, null, null, Map.of("userId", userId));
+        }
+        return revoked;
+    }
+
+    Optional<TokenOwner> owner(String token) {
+        if (token == null || !token.startsWith(PREFIX) || token.length() > 100) {
+            return Optional.empty();
+        }
+        Optional<TokenOwner> owner = jdbc.sql(TOKEN_OWNER).param("hash", sha256(token))
+                .query((rs, n) -> new TokenOwner(rs.getLong(1), rs.getLong(2))).optional();
+        owner.ifPresent(o -> jdbc.sql(TOUCH).param("id", o.tokenId()).update());
+        return owner;
+    }
+
+    private static String sha256(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static Instant instant(java.sql.Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,36 @@
+package org.civicgrid.security;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What a caller may see: the subtrees rooted at its area codes (a district, street, community or grid
+ * code is the prefix of every code below it), and for handlers their department's dispatched problems.
+ * Repositories bind {@link #codePatterns()} as one parameter: {@code code LIKE ANY (string_to_array(:scope, ','))}.
+ */
+public record CallerScope(List<String> areaCodes, Optional<String> departmentCode) {
+
+    public CallerScope {
+        areaCodes = List.copyOf(areaCodes);
+        for (String code : areaCodes) {
+            if (!code.matches("\\d{6}(\\d{3}){0,3}")) {
+                throw new IllegalArgumentException("Not an area code: " + code);
+            }
+        }
+    }
+
+    /** LIKE patterns for the subtrees, comma-separated (codes are digits only, so nothing needs escaping). */
+    public String codePatterns() {
+        return areaCodes.stream().map(code -> code + "%").collect(Collectors.joining(","));
+    }
+
+    /** Whether an area, grid or object with this code lies inside the scope. */
+    public boolean covers(String code) {
+        return code != null && areaCodes.stream().anyMatch(code::startsWith);
+    }
+
+    public boolean isEmpty() {
+        return areaCodes.isEmpty();
+    }
+}

@@ -1,0 +1,90 @@
+package org.civicgrid.points;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.civicgrid.CivicGridIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.io.WKTReader;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.annotation.Transactional;
+
+@CivicGridIntegrationTest
+@Transactional
+class PointGridAssignmentTest {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    PointService points;
+
+    private long count(String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+
+    @Test
+    void everyPointLiesInTheGridItIsAssignedTo() {
+        assertThat(count("""
+                SELECT count(*) FROM measurement_point mp JOIN grid g ON g.id = mp.grid_id
+                WHERE ST_Dimension(mp.geom) = 0 AND NOT ST_Covers(g.boundary, mp.geom)""")).isZero();
+    }
+
+    @Test
+    void linesAndPolygonsGoToTheGridWithTheLargestShare() {
+        assertThat(count("""
+                SELECT count(*) FROM measurement_point mp JOIN grid assigned ON assigned.id = mp.grid_id
+                WHERE ST_Dimension(mp.geom) = 1 AND EXISTS (
+                    SELECT 1 FROM grid other WHERE other.valid_to IS NULL AND other.id <> assigned.id
+                      AND ST_Length(ST_Intersection(other.boundary, mp.geom)) > 1.01 * ST_Length(ST_Intersection(assigned.boundary, mp.geom)))"""))
+                .as("lines assigned to a grid holding less of them than another").isZero();
+        assertThat(count("""
+                SELECT count(*) FROM measurement_point mp JOIN grid assigned ON assigned.id = mp.grid_id
+                WHERE ST_Dimension(mp.geom) = 2 AND EXISTS (
+                    SELECT 1 FROM grid other WHERE other.valid_to IS NULL AND other.id <> assigned.id
+                      AND ST_Area(ST_Intersection(other.boundary, mp.geom)) > 1.01 * ST_Area(ST_Intersection(assigned.boundary, mp.geom)))"""))
+                .as("polygons assigned to a grid holding less of them than another").isZero();
+    }
+
+    @Test
+    void aMovedPointChangesGrid() throws Exception {
+        GridSample first = gridSample(0);
+        GridSample second = gridSample(200);
+
+        MeasurementPoint point = points.create("BANK", "测试银行网点", new WKTReader().read(first.insideWkt()));
+        assertThat(point.gridId()).isEqualTo(first.id());
+
+        MeasurementPoint moved = points.move(point.id(), new WKTReader().read(second.insideWkt()));
+        assertThat(moved.gridId()).isEqualTo(second.id());
+        assertThat(jdbc.sql("SELECT grid_id FROM measurement_point WHERE id = ?").param(point.id()).query(Long.class).single())
+                .isEqualTo(second.id());
+    }
+
+    @Test
+    void aGridTypedInIsReplacedByTheComputedOne() {
+        long pointId = count("SELECT min(id) FROM measurement_point WHERE type_code = 'BANK'");
+        long computed = count("SELECT grid_id FROM measurement_point WHERE id = " + pointId);
+        long other = count("SELECT min(id) FROM grid WHERE id <> " + computed);
+
+        jdbc.sql("UPDATE measurement_point SET grid_id = ? WHERE id = ?").param(other).param(pointId).update();
+
+        assertThat(count("SELECT grid_id FROM measurement_point WHERE id = " + pointId)).isEqualTo(computed);
+    }
+
+    @Test
+    void aGeometryOfTheWrongKindForTheTypeIsRefused() throws Exception {
+        Geometry square = new WKTReader().read("POLYGON((120.60 31.30, 120.601 31.30, 120.601 31.301, 120.60 31.301, 120.60 31.30))");
+        assertThatThrownBy(() -> points.create("BANK", "错误几何", square))
+                .hasStackTraceContaining("a point of type BANK needs a POINT geometry");
+    }
+
+    private record GridSample(long id, String insideWkt) {
+    }
+
+    private GridSample gridSample(int offset) {
+        return jdbc.sql("SELECT id, ST_AsText(ST_PointOnSurface(boundary)) FROM grid WHERE valid_to IS NULL ORDER BY code OFFSET ? LIMIT 1")
+                .param(offset).query((rs, n) -> new GridSample(rs.getLong(1), rs.getString(2))).single();
+    }
+}
