@@ -16,13 +16,15 @@ class StartupDataInitializer implements SmartInitializingSingleton {
     private final ReferenceDataLoader referenceData;
     private final DemoCityLoader demoCity;
     private final WorkingCalendarProvider calendars;
+    private final DemoAccounts demoAccounts;
     private final boolean demoEnabled;
 
     StartupDataInitializer(ReferenceDataLoader referenceData, DemoCityLoader demoCity, WorkingCalendarProvider calendars,
-                           @Value("${civicgrid.demo.enabled:true}") boolean demoEnabled) {
+                           DemoAccounts demoAccounts, @Value("${civicgrid.demo.enabled:true}") boolean demoEnabled) {
         this.referenceData = referenceData;
         this.demoCity = demoCity;
         this.calendars = calendars;
+        this.demoAccounts = demoAccounts;
         this.demoEnabled = demoEnabled;
     }
 
@@ -32,6 +34,7 @@ class StartupDataInitializer implements SmartInitializingSingleton {
         calendars.reload();
         if (demoEnabled) {
             demoCity.loadIfAbsent();
+            demoAccounts.ensure();
         }
     }
 }

@@ -20,4 +20,9 @@ class ReferenceDataController {
     List<PointTypeView> pointTypes() {
         return repository.pointTypes();
     }
+
+    @GetMapping("/departments")
+    List<DepartmentView> departments() {
+        return repository.departments();
+    }
 }

@@ -35,6 +35,8 @@ class ReferenceDataRepository {
             SELECT code, name_zh, name_en, group_code, geometry_kind, color, glyph
             FROM point_type ORDER BY sort_order, code""";
 
+    static final String SELECT_DEPARTMENTS = "SELECT code, name_zh, name_en, kind FROM department ORDER BY code";
+
     private final JdbcTemplate jdbc;
     private final JdbcClient client;
 
@@ -51,6 +53,12 @@ class ReferenceDataRepository {
         return client.sql(SELECT_POINT_TYPES)
                 .query((rs, n) -> new PointTypeView(rs.getString("code"), rs.getString("name_zh"), rs.getString("name_en"),
                         rs.getString("group_code"), rs.getString("geometry_kind"), rs.getString("color"), rs.getString("glyph")))
+                .list();
+    }
+
+    List<DepartmentView> departments() {
+        return client.sql(SELECT_DEPARTMENTS)
+                .query((rs, n) -> new DepartmentView(rs.getString("code"), rs.getString("name_zh"), rs.getString("name_en"), rs.getString("kind")))
                 .list();
     }
 

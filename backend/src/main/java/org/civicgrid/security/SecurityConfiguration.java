@@ -16,7 +16,9 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.session.web.http.CookieSerializer;
@@ -52,7 +54,12 @@ class SecurityConfiguration {
                 .formLogin(form -> form.loginPage("/login.html").loginProcessingUrl("/login")
                         .successHandler(loginOutcomes).failureHandler(loginOutcomes).permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login.html?logout").deleteCookies(SESSION_COOKIE))
-                .csrf(csrf -> csrf.spa().ignoringRequestMatchers(ApiTokenAuthenticationFilter::presentsToken))
+                .csrf(csrf -> csrf
+                        // The token travels only in a cookie and a header or form field, never in a (compressed) page body,
+                        // so the plain handler is enough and lets static pages put it into forms as-is.
+                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+                        .ignoringRequestMatchers(ApiTokenAuthenticationFilter::presentsToken))
                 .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, accounts, entryPoint), UsernamePasswordAuthenticationFilter.class)
                 .addFilterAfter(new CsrfCookieFilter(), UsernamePasswordAuthenticationFilter.class)
                 .requestCache(cache -> cache.requestCache(pageNavigationCache()))

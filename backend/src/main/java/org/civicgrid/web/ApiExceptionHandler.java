@@ -1,19 +1,27 @@
 package org.civicgrid.web;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolationException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -32,6 +40,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     static final URI CSRF = URI.create("urn:civicgrid:problem:csrf");
     static final URI NOT_FOUND = URI.create("urn:civicgrid:problem:not-found");
     static final URI INTERNAL = URI.create("urn:civicgrid:problem:internal");
+
+    /** A request body failing its constraints: 400 naming every field and why. */
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
+                .toList();
+        String detail = errors.stream().map(f -> f.get("field") + ": " + f.get("message")).collect(Collectors.joining("; "));
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Invalid fields: " + detail);
+        problem.setType(INVALID_PARAMETER);
+        problem.setTitle("Invalid request body");
+        problem.setProperty("errors", errors);
+        if (errors.size() == 1) {
+            problem.setProperty("parameter", errors.get(0).get("field"));
+        }
+        return ResponseEntity.badRequest().body(problem);
+    }
 
     @ExceptionHandler(InvalidParameterException.class)
     ProblemDetail invalidParameter(InvalidParameterException e) {

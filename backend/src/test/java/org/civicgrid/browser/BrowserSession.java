@@ -54,6 +54,16 @@ public final class BrowserSession implements AutoCloseable {
         driver.get(url);
     }
 
+    /** Signs in through the real login page and waits until the map page has opened. */
+    public void signIn(String baseUrl, String username, String password) {
+        driver.get(baseUrl + "/login.html");
+        waitFor(By.id("login-form"), Duration.ofSeconds(20));
+        driver.findElement(By.id("username")).sendKeys(username);
+        driver.findElement(By.id("password")).sendKeys(password);
+        driver.findElement(By.id("login-form")).submit();
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("login.html"));
+    }
+
     public WebElement waitFor(By locator, Duration timeout) {
         return new WebDriverWait(driver, timeout).until(d -> d.findElement(locator));
     }

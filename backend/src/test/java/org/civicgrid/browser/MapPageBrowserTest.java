@@ -38,6 +38,7 @@ class MapPageBrowserTest {
 
     @Test
     void theMapDrawsGridsAndPointsOfTheDemoDistrict() throws Exception {
+        browser.signIn("http://localhost:" + port, "leader", "Demo-2026");
         browser.open("http://localhost:" + port + "/");
         browser.waitForAttribute(By.id("map"), "data-state", "ready", LOAD_TIMEOUT);
 

@@ -28,9 +28,13 @@ class StartupFailureTest {
     @TempDir
     Path temp;
 
-    private static void start(String... properties) {
-        new SpringApplicationBuilder(CivicGridApplication.class).properties("server.port=0", "civicgrid.demo.enabled=false")
-                .properties(properties).run();
+    /** Settings go in as command-line arguments: they must beat application.yaml and the test JVM's system properties. */
+    private static void start(String... settings) {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--civicgrid.demo.enabled=false"));
+        for (String setting : settings) {
+            args.add("--" + setting);
+        }
+        new SpringApplicationBuilder(CivicGridApplication.class).run(args.toArray(String[]::new));
     }
 
     private static void assertNoStackTrace(String output) {
@@ -76,7 +80,7 @@ class StartupFailureTest {
     void aBusyWebPortIsNamed(CapturedOutput output) throws IOException {
         try (ServerSocket busy = new ServerSocket(0)) {
             assertThatThrownBy(() -> new SpringApplicationBuilder(CivicGridApplication.class)
-                    .properties("server.port=" + busy.getLocalPort(), "civicgrid.demo.enabled=false").run());
+                    .run("--server.port=" + busy.getLocalPort(), "--civicgrid.demo.enabled=false"));
 
             assertThat(output).contains("Port " + busy.getLocalPort() + " was already in use");
             assertNoStackTrace(output.getAll());

@@ -7,6 +7,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import org.civicgrid.CivicGridIntegrationTest;
+import org.civicgrid.security.TestSignIn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,7 +19,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** The map's GeoJSON endpoints: what comes back for a viewport, and clear 400s for bad parameters. */
+/** The map's GeoJSON endpoints for a district-wide admin: what comes back for a viewport, and clear 400s for bad parameters. */
 @CivicGridIntegrationTest
 class LayerApiTest {
 
@@ -35,7 +36,7 @@ class LayerApiTest {
     ObjectMapper json;
 
     private JsonNode getGeoJson(String url) throws Exception {
-        String body = mvc.perform(get(url)).andExpect(status().isOk())
+        String body = mvc.perform(get(url).with(TestSignIn.as(jdbc, "admin"))).andExpect(status().isOk())
                 .andExpect(content().contentTypeCompatibleWith("application/geo+json"))
                 .andReturn().getResponse().getContentAsString();
         return json.readTree(body);
@@ -85,7 +86,7 @@ class LayerApiTest {
 
     @Test
     void mapConfigFramesTheDemoDistrict() throws Exception {
-        mvc.perform(get("/api/map/config")).andExpect(status().isOk())
+        mvc.perform(get("/api/map/config").with(TestSignIn.as(jdbc, "admin"))).andExpect(status().isOk())
                 .andExpect(jsonPath("$.district.code").value("320508"))
                 .andExpect(jsonPath("$.bounds[0][0]").isNumber());
     }
@@ -104,7 +105,7 @@ class LayerApiTest {
             "/api/layers/areas?level=grid;DROP TABLE grid&bbox=120,31,121,32 | level",
     })
     void badParametersAreRefusedWithAProblemBody(String url, String parameter) throws Exception {
-        mvc.perform(get(url)).andExpect(status().isBadRequest())
+        mvc.perform(get(url).with(TestSignIn.as(jdbc, "admin"))).andExpect(status().isBadRequest())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(400))
                 .andExpect(jsonPath("$.parameter").value(parameter))
