@@ -81,11 +81,18 @@ export function onLangChange(fn) {
   listeners.add(fn);
 }
 
-/** Fill static markup: data-i18n → textContent, data-i18n-aria → aria-label. */
+/**
+ * Fill static markup: data-i18n → textContent, data-i18n-aria → aria-label,
+ * data-i18n-placeholder → placeholder; <html data-title-key> names the page title (default app.title).
+ */
 export function applyStatic(root = document) {
   for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   for (const node of root.querySelectorAll('[data-i18n-aria]')) {
     node.setAttribute('aria-label', t(node.dataset.i18nAria));
   }
-  document.title = t('app.title');
+  for (const node of root.querySelectorAll('[data-i18n-placeholder]')) {
+    node.setAttribute('placeholder', t(node.dataset.i18nPlaceholder));
+  }
+  const titleKey = document.documentElement.dataset.titleKey;
+  document.title = titleKey ? `${t(titleKey)} · CivicGrid` : t('app.title');
 }

@@ -7,6 +7,7 @@ import { createAreasLayer, AREA_LEVELS } from './layers/areas.js';
 import { createGridsLayer } from './layers/grids.js';
 import { createPointsLayer } from './layers/points.js';
 import { createLegend } from './legend.js';
+import { initAppBar } from './appbar.js';
 import { initStatus, beginLoading, endLoading, showError, hideError, refreshError } from './status.js';
 
 const L = window.L;
@@ -76,6 +77,7 @@ function createApp(config, pointTypes) {
   legend.control.addTo(map);
 
   document.getElementById('district-name').textContent = (config.district && config.district.name) || '';
+  if (config.user) initAppBar(config.user);
 
   app = { map, config, types, baseLayers, grids, areas, points, legend, layerControl: null };
   buildLayerControl();
@@ -136,6 +138,7 @@ async function start() {
 function onLanguageChanged() {
   applyStatic();
   refreshError();
+  if (app && app.config.user) initAppBar(app.config.user); // role names in the tooltip
   if (!app) return;
   app.map.closePopup(); // popups are rebuilt in the new language when reopened
   app.legend.render();

@@ -3,7 +3,8 @@ package org.civicgrid.security;
 import java.util.Set;
 
 /** The caller of a request as the database says now (roles and scope are re-read on every request). */
-public record CurrentUser(long id, String username, String displayName, Set<Role> roles, CallerScope scope, String clientAddress) {
+public record CurrentUser(long id, String username, String displayName, Set<Role> roles, CallerScope scope, String clientAddress,
+                          boolean mustChangePassword) {
 
     public CurrentUser {
         roles = Set.copyOf(roles);

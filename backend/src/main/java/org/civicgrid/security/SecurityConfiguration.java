@@ -48,8 +48,9 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(PUBLIC_PATHS).permitAll()
                         .requestMatchers(HttpMethod.POST, "/login").permitAll()
-                        .requestMatchers("/api/admin/**", "/admin.html").hasRole(Role.ADMIN.name())
-                        .requestMatchers("/api/audit/**").hasAnyRole(Role.ADMIN.name(), Role.LEADER.name())
+                        .requestMatchers("/api/admin/**").hasRole(Role.ADMIN.name())
+                        // The admin page shows leaders only its audit tab; the user API above stays admin-only.
+                        .requestMatchers("/api/audit/**", "/admin.html").hasAnyRole(Role.ADMIN.name(), Role.LEADER.name())
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login.html").loginProcessingUrl("/login")
                         .successHandler(loginOutcomes).failureHandler(loginOutcomes).permitAll())
