@@ -14,8 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.civicgrid.calendar.WorkingCalendar;
-import org.civicgrid.calendar.WorkingCalendarProvider;
+import org.civicgrid.problems.Deadlines;
 import org.civicgrid.referencedata.CsvResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,15 +41,15 @@ public class DemoCityLoader {
     private final DemoCityRepository repository;
     private final ResourceLoader resources;
     private final ObjectMapper json;
-    private final WorkingCalendarProvider calendars;
+    private final Deadlines deadlines;
     private final JdbcClient jdbc;
 
     DemoCityLoader(DemoCityRepository repository, ResourceLoader resources, ObjectMapper json,
-                   WorkingCalendarProvider calendars, JdbcClient jdbc) {
+                   Deadlines deadlines, JdbcClient jdbc) {
         this.repository = repository;
         this.resources = resources;
         this.json = json;
-        this.calendars = calendars;
+        this.deadlines = deadlines;
         this.jdbc = jdbc;
     }
 
@@ -69,7 +68,7 @@ public class DemoCityLoader {
         loadGrids(readJson("grids.geojson"), LocalDate.parse(manifest.path("asOf").asString()).minusDays(365).plusDays(shift.toDays()));
         loadGridManagers();
         loadPoints(readJson("points.geojson"));
-        int problems = loadProblems(shift, calendars.calendar());
+        int problems = loadProblems(shift);
         log.info("Loaded demo city {}: {} problems, timestamps moved by {} days", districtCode, problems, shift.toDays());
         return true;
     }
@@ -138,7 +137,7 @@ public class DemoCityLoader {
         repository.insert(DemoCityRepository.INSERT_POINT, rows);
     }
 
-    private int loadProblems(Duration shift, WorkingCalendar calendar) {
+    private int loadProblems(Duration shift) {
         Map<String, Duration> limits = new HashMap<>();
         jdbc.sql("SELECT code, time_limit_hours FROM problem_category")
                 .query((rs, n) -> limits.put(rs.getString(1), Duration.ofMinutes(Math.round(rs.getDouble(2) * 60)))).list();
@@ -149,14 +148,16 @@ public class DemoCityLoader {
             if (limit == null) {
                 throw new IllegalStateException("problems.csv " + r.get("external_id") + ": unknown category " + r.get("category_code"));
             }
-            Instant deadline = accepted == null ? null : calendar.addWorkingTime(accepted, limit);
+            Deadlines.Window window = accepted == null ? null : deadlines.from(accepted, limit);
             rows.add(new Object[] {r.get("external_id"), CsvResource.blankToNull(r.get("point_external_id")), r.get("category_code"),
                     r.get("status"), Double.parseDouble(r.get("lon")), Double.parseDouble(r.get("lat")), r.get("description"),
                     timestamp(shifted(r.get("reported_at"), shift)), timestamp(accepted), timestamp(shifted(r.get("dispatched_at"), shift)),
-                    timestamp(deadline), timestamp(shifted(r.get("closed_at"), shift)),
+                    timestamp(window == null ? null : window.warningAt()), timestamp(window == null ? null : window.deadlineAt()),
+                    timestamp(shifted(r.get("closed_at"), shift)),
                     CsvResource.blankToNull(r.get("handler_department_code")), Integer.parseInt(r.get("rework_count"))});
         }
         repository.insert(DemoCityRepository.INSERT_PROBLEM, rows);
+        jdbc.sql(DemoCityRepository.ASSIGN_GRID_OWNERS).update();
         return rows.size();
     }
 

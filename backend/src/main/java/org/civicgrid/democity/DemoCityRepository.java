@@ -45,10 +45,16 @@ class DemoCityRepository {
             ON CONFLICT (external_id) DO NOTHING""";
     static final String INSERT_PROBLEM = """
             INSERT INTO problem (external_id, point_id, category_code, status, location, description, reported_at, accepted_at,
-                                 dispatched_at, deadline_at, closed_at, handler_department_code, rework_count)
+                                 dispatched_at, warning_at, deadline_at, closed_at, handler_department_code, rework_count)
             VALUES (?, (SELECT id FROM measurement_point WHERE external_id = ?), ?, ?, ST_SetSRID(ST_MakePoint(?, ?), 4326), ?,
-                    ?, ?, ?, ?, ?, ?, ?)
+                    ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (external_id) DO NOTHING""";
+
+    /** Problems dispatched to no department went to their grid's owner. */
+    static final String ASSIGN_GRID_OWNERS = """
+            UPDATE problem p SET assignee_user_id = (SELECT o.user_id FROM grid_owner o JOIN app_user u ON u.id = o.user_id
+                                                     WHERE o.grid_id = p.grid_id ORDER BY u.username LIMIT 1)
+            WHERE p.dispatched_at IS NOT NULL AND p.handler_department_code IS NULL AND p.assignee_user_id IS NULL""";
 
     private static final int BATCH = 1000;
 

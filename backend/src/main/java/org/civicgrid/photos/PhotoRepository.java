@@ -23,7 +23,7 @@ class PhotoRepository {
             SELECT ph.id, ph.content_type, ph.byte_size, ph.width, ph.height, ph.taken_at, ST_X(ph.gps) AS lon, ST_Y(ph.gps) AS lat
             FROM photo ph""";
     /** A photo is visible to its uploader and to whoever may see the problem or inspection it belongs to. */
-    static final String VISIBLE = COLUMNS + """
+    static final String VISIBLE = COLUMNS + "\n" + """
              WHERE ph.id = :id AND (
                 ph.uploaded_by = :userId
                 OR EXISTS (SELECT 1 FROM problem_event_photo ep JOIN problem_event e ON e.id = ep.event_id

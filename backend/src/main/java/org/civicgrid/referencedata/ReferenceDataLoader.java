@@ -54,6 +54,10 @@ public class ReferenceDataLoader {
                 .map(t -> new Object[] {t.get("code"), t.get("name_zh"), t.get("name_en"), t.get("group_code"), t.get("geometry_kind"),
                         t.get("color"), t.get("glyph"), Integer.parseInt(t.get("sort_order"))})
                 .toList());
+        repository.insertMissing(ReferenceDataRepository.INSERT_CHECKLIST_ITEM, csv(VOCAB + "checklist-items.csv").stream()
+                .map(i -> new Object[] {i.get("code"), i.get("point_type_code"), Integer.parseInt(i.get("sort_order")), i.get("text_zh"),
+                        i.get("text_en"), i.get("category_code")})
+                .toList());
         List<Object[]> days = new ArrayList<>();
         for (Resource year : calendarFiles()) {
             days.addAll(rows(CsvResource.read(year), "date", "kind", "name"));

@@ -28,6 +28,10 @@ class ReferenceDataRepository {
             INSERT INTO point_type (code, name_zh, name_en, group_code, geometry_kind, color, glyph, sort_order)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (code) DO NOTHING""";
+    static final String INSERT_CHECKLIST_ITEM = """
+            INSERT INTO checklist_item (code, point_type_code, sort_order, text_zh, text_en, category_code)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (code) DO NOTHING""";
     static final String INSERT_CALENDAR_DAY = """
             INSERT INTO calendar_day (day, kind, name) VALUES (?::date, ?, ?)
             ON CONFLICT (day) DO NOTHING""";

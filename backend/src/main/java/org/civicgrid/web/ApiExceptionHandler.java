@@ -101,6 +101,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
         problem.setType(CONFLICT);
         problem.setTitle("Conflict");
+        e.properties().forEach(problem::setProperty);
         return problem;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
@@ -30,7 +31,9 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -61,12 +64,15 @@ class AccessMatrixTest {
     ObjectMapper json;
 
     @Autowired
+    org.civicgrid.photos.PhotoStore photos;
+
+    @Autowired
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
 
     /** What a request is about: an area, a point, a user, a token or an audit entry, inside or outside the caller's area. */
     private record Target(String gridCode, String communityCode, String gridBox, long pointId, String pointBox, long userId,
-                          String auditObjectId, String scopeCode) {
+                          String auditObjectId, String scopeCode, double lon, double lat, long problemId, UUID photoId, long inspectionId) {
     }
 
     private final Map<String, String> callers = new LinkedHashMap<>();
@@ -77,18 +83,18 @@ class AccessMatrixTest {
 
     @BeforeAll
     void createCallersAndTargets() {
+        callers.put("ADMIN", account("m_admin", "ADMIN", STREET_INSIDE, null));
+        callers.put("LEADER", account("m_leader", "LEADER", STREET_INSIDE, null));
+        callers.put("PLANNER", account("m_planner", "PLANNER", STREET_INSIDE, null));
+        callers.put("INSPECTOR", account("m_inspector", "INSPECTOR", STREET_INSIDE, null));
+        callers.put("HANDLER", account("m_handler", "HANDLER", STREET_INSIDE, "URBAN_MGMT_SQUAD"));
         inside = target(STREET_INSIDE, "in");
         outside = target(STREET_OUTSIDE, "out");
         String gridManager = jdbc.sql("""
                 SELECT u.username FROM grid_owner o JOIN grid g ON g.id = o.grid_id JOIN app_user u ON u.id = o.user_id
                 WHERE g.code = ? ORDER BY u.username LIMIT 1""").param(inside.gridCode()).query(String.class).single();
-        insideForGridManager = inside;
-        callers.put("ADMIN", account("m_admin", "ADMIN", STREET_INSIDE, null));
-        callers.put("LEADER", account("m_leader", "LEADER", STREET_INSIDE, null));
-        callers.put("PLANNER", account("m_planner", "PLANNER", STREET_INSIDE, null));
         callers.put("GRID_MANAGER", gridManager);
-        callers.put("INSPECTOR", account("m_inspector", "INSPECTOR", STREET_INSIDE, null));
-        callers.put("HANDLER", account("m_handler", "HANDLER", STREET_INSIDE, "URBAN_MGMT_SQUAD"));
+        insideForGridManager = inside;
     }
 
     @Test
@@ -121,12 +127,18 @@ class AccessMatrixTest {
     private void check(String endpoint, String column, boolean insideArea, String expected) throws Exception {
         String caller = callers.get(column);
         Target target = insideArea ? (column.equals("GRID_MANAGER") ? insideForGridManager : inside) : outside;
-        MockHttpServletRequestBuilder request = request(endpoint, caller, target);
+        AbstractMockHttpServletRequestBuilder<?> request = request(endpoint, caller, target);
         if (caller != null) {
             request = request.with(TestSignIn.as(jdbc, caller));
         }
         MockHttpServletResponse response = mvc.perform(request.with(csrf())).andReturn().getResponse();
-        String body = response.getContentAsString(StandardCharsets.UTF_8);
+        boolean binary = endpoint.startsWith("GET /api/photos/{id}") && !endpoint.endsWith("/info");
+        String body = binary ? "" : response.getContentAsString(StandardCharsets.UTF_8);
+        if (binary && expected.equals("ok")) {
+            assertThat(response.getStatus()).isEqualTo(200);
+            assertThat(response.getContentType()).startsWith("image/");
+            return;
+        }
         switch (expected) {
             case "ok" -> {
                 assertThat(response.getStatus()).as(body).isEqualTo(200);
@@ -140,7 +152,7 @@ class AccessMatrixTest {
         }
     }
 
-    private MockHttpServletRequestBuilder request(String endpoint, String caller, Target target) {
+    private AbstractMockHttpServletRequestBuilder<?> request(String endpoint, String caller, Target target) {
         return switch (endpoint) {
             case "GET /api/map/config" -> get("/api/map/config");
             case "GET /api/point-types" -> get("/api/point-types");
@@ -164,6 +176,35 @@ class AccessMatrixTest {
             case "POST /api/admin/users/{id}/password" -> jsonBody(post("/api/admin/users/{id}/password", target.userId()),
                     "{\"newPassword\":\"Reset-pass-2026\"}");
             case "GET /api/audit" -> get("/api/audit").param("objectId", target.auditObjectId());
+            case "POST /api/photos" -> multipart("/api/photos").file(new MockMultipartFile("file", "photo.png", "image/png", TINY_PNG));
+            case "GET /api/photos/{id}" -> get("/api/photos/{id}", target.photoId());
+            case "GET /api/photos/{id}/thumbnail" -> get("/api/photos/{id}/thumbnail", target.photoId());
+            case "GET /api/photos/{id}/info" -> get("/api/photos/{id}/info", target.photoId());
+            case "GET /api/problems/{id}" -> get("/api/problems/{id}", target.problemId());
+            case "POST /api/problems" -> jsonBody(post("/api/problems"), """
+                    {"lon":%s,"lat":%s,"categoryCode":"EXPOSED_GARBAGE","description":"矩阵测试上报"}""".formatted(target.lon(), target.lat()));
+            case "POST /api/problems/{id}/actions/{action}" -> jsonBody(post("/api/problems/{id}/actions/urge", target.problemId()),
+                    "{\"version\":" + problemVersion(target.problemId()) + ",\"note\":\"请尽快整改\"}");
+            case "POST /api/problems/bulk/{action}" -> jsonBody(post("/api/problems/bulk/urge"), "{\"ids\":[" + target.problemId() + "]}");
+            case "GET /api/worklists" -> get("/api/worklists");
+            case "GET /api/worklists/{name}" -> get("/api/worklists/red-and-urged").param("limit", "500");
+            case "POST /api/inspections" -> jsonBody(post("/api/inspections"), "{\"pointId\":" + target.pointId() + "}");
+            case "GET /api/inspections/{id}" -> get("/api/inspections/{id}", target.inspectionId());
+            case "PUT /api/inspections/{id}/results" -> jsonBody(put("/api/inspections/{id}/results", target.inspectionId()),
+                    "{\"version\":" + inspectionVersion(target.inspectionId()) + ",\"results\":[{\"itemCode\":\"" + firstItem(target.pointId())
+                            + "\",\"outcome\":\"PASS\"}]}");
+            case "POST /api/inspections/{id}/submit" -> jsonBody(post("/api/inspections/{id}/submit", target.inspectionId()),
+                    "{\"version\":" + inspectionVersion(target.inspectionId()) + "}");
+            case "GET /api/inspections/coverage" -> get("/api/inspections/coverage").param("days", "1").param("limit", "1000");
+            case "GET /api/checklists/{pointTypeCode}" -> get("/api/checklists/{code}", "BANK");
+            case "GET /api/admin/checklist-items" -> get("/api/admin/checklist-items").param("pointType", "BANK");
+            case "PUT /api/admin/checklist-items/{code}" -> jsonBody(put("/api/admin/checklist-items/{code}", target == outside ? "NO-SUCH-ITEM" : "BANK-01"),
+                    unchangedChecklistItem("BANK-01"));
+            case "POST /api/admin/checklist-items" -> jsonBody(post("/api/admin/checklist-items"), """
+                    {"code":"MATRIX-%s","pointTypeCode":"%s","sortOrder":990,"textZh":"矩阵测试","textEn":"matrix test","categoryCode":"EXPOSED_GARBAGE"}"""
+                    .formatted(UUID.randomUUID().toString().substring(0, 8).toUpperCase(), target == outside ? "NO_SUCH_TYPE" : "BANK"));
+            case "GET /api/points" -> get("/api/points").param("q", target.gridCode()).param("limit", "200");
+            case "GET /api/points/{id}" -> get("/api/points/{id}", target.pointId());
             default -> throw new IllegalStateException("access-matrix.csv names " + endpoint + " but the test cannot call it yet");
         };
     }
@@ -181,6 +222,15 @@ class AccessMatrixTest {
             case "GET /api/admin/users" -> anyMatch(answer, u -> u.path("id").asLong() == target.userId());
             case "GET /api/admin/users/{id}", "PUT /api/admin/users/{id}" -> answer.path("id").asLong() == target.userId();
             case "GET /api/audit" -> anyMatch(answer, e -> e.path("objectId").asString().equals(target.auditObjectId()));
+            case "GET /api/photos/{id}/info" -> answer.path("id").asString().equals(target.photoId().toString());
+            case "GET /api/problems/{id}", "POST /api/problems/{id}/actions/{action}" -> answer.path("id").asLong() == target.problemId();
+            case "POST /api/problems/bulk/{action}" -> anyMatch(answer.path("succeeded"), id -> id.asLong() == target.problemId());
+            case "GET /api/worklists", "GET /api/checklists/{pointTypeCode}", "GET /api/admin/checklist-items" -> answer.isArray() && !answer.isEmpty();
+            case "GET /api/worklists/{name}" -> anyMatch(answer, p -> p.path("id").asLong() == target.problemId());
+            case "GET /api/inspections/{id}", "PUT /api/inspections/{id}/results" -> answer.path("id").asLong() == target.inspectionId();
+            case "GET /api/inspections/coverage", "GET /api/points" -> anyMatch(answer, p -> p.path("pointId").asLong(p.path("id").asLong()) == target.pointId());
+            case "PUT /api/admin/checklist-items/{code}" -> answer.path("code").asString().equals("BANK-01");
+            case "GET /api/points/{id}" -> answer.path("id").asLong() == target.pointId();
             default -> throw new IllegalStateException("No content check for " + endpoint);
         };
     }
@@ -218,8 +268,25 @@ class AccessMatrixTest {
         String auditObjectId = "matrix-" + side + "-" + nonce;
         jdbc.sql("INSERT INTO audit_log (actor, action, object_type, object_id, area_code) VALUES ('test', 'MATRIX', 'matrix', ?, ?)")
                 .param(auditObjectId).param(grid.gridCode()).update();
+        double[] lonLat = jdbc.sql("SELECT ST_X(geom), ST_Y(geom) FROM measurement_point WHERE id = ?").param(grid.pointId())
+                .query((rs, n) -> new double[] {rs.getDouble(1), rs.getDouble(2)}).single();
+        long problemId = jdbc.sql("""
+                INSERT INTO problem (point_id, category_code, status, location, description, reported_at, accepted_at, dispatched_at,
+                                     warning_at, deadline_at, handler_department_code, urge_count)
+                SELECT id, 'EXPOSED_GARBAGE', 'DISPATCHED', geom, '矩阵测试问题', now() - interval '2 days', now() - interval '2 days',
+                       now() - interval '2 days', now() - interval '1 day', now() + interval '1 day', 'URBAN_MGMT_SQUAD', 1
+                FROM measurement_point WHERE id = ? RETURNING id""").param(grid.pointId()).query(Long.class).single();
+        UUID photoId = photos.store(TINY_PNG, new CurrentUser(userId, username, "矩阵测试", Set.of(Role.INSPECTOR),
+                new CallerScope(List.of(scopeCode), java.util.Optional.empty()), "127.0.0.1", false)).id();
+        long eventId = jdbc.sql("INSERT INTO problem_event (problem_id, action, to_status) VALUES (?, 'REPORT', 'REPORTED') RETURNING id")
+                .param(problemId).query(Long.class).single();
+        jdbc.sql("INSERT INTO problem_event_photo (event_id, photo_id, purpose) VALUES (?, ?, 'BEFORE')").param(eventId).param(photoId).update();
+        long inspectionId = jdbc.sql("""
+                INSERT INTO inspection (point_id, grid_id, inspector_id) SELECT mp.id, mp.grid_id, u.id
+                FROM measurement_point mp, app_user u WHERE mp.id = ? AND u.username = 'm_inspector' RETURNING id""")
+                .param(grid.pointId()).query(Long.class).single();
         return new Target(grid.gridCode(), grid.communityCode(), grid.gridBox(), grid.pointId(), grid.pointBox(), userId, auditObjectId,
-                scopeCode);
+                scopeCode, lonLat[0], lonLat[1], problemId, photoId, inspectionId);
     }
 
     private String account(String username, String role, String scopeCode, String department) {
@@ -239,6 +306,39 @@ class AccessMatrixTest {
                 INSERT INTO api_token (user_id, name, token_hash, token_prefix)
                 SELECT id, 'matrix', encode(sha256(gen_random_uuid()::text::bytea), 'hex'), 'cg_test' FROM app_user WHERE username = ?
                 RETURNING id""").param(username).query(Long.class).single();
+    }
+
+    /** A valid 2×2 PNG, made with ImageIO. */
+    private static final byte[] TINY_PNG = tinyPng();
+
+    private static byte[] tinyPng() {
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long problemVersion(long id) {
+        return jdbc.sql("SELECT version FROM problem WHERE id = ?").param(id).query(Long.class).single();
+    }
+
+    private long inspectionVersion(long id) {
+        return jdbc.sql("SELECT version FROM inspection WHERE id = ?").param(id).query(Long.class).single();
+    }
+
+    private String firstItem(long pointId) {
+        return jdbc.sql("""
+                SELECT ci.code FROM checklist_item ci JOIN measurement_point mp ON mp.type_code = ci.point_type_code
+                WHERE mp.id = ? ORDER BY ci.sort_order LIMIT 1""").param(pointId).query(String.class).single();
+    }
+
+    private String unchangedChecklistItem(String code) {
+        return jdbc.sql("""
+                SELECT json_build_object('sortOrder', sort_order, 'textZh', text_zh, 'textEn', text_en, 'categoryCode', category_code,
+                                         'active', active)::text FROM checklist_item WHERE code = ?""").param(code).query(String.class).single();
     }
 
     private static Map<String, Map<String, String>> matrix() {
