@@ -21,6 +21,12 @@ class ReferenceDataController {
         return repository.pointTypes();
     }
 
+    /** Problem categories with their special action (专项行动) and time limit in working hours. */
+    @GetMapping("/problem-categories")
+    List<CategoryView> categories() {
+        return repository.categories();
+    }
+
     @GetMapping("/departments")
     List<DepartmentView> departments() {
         return repository.departments();

@@ -39,6 +39,10 @@ class ReferenceDataRepository {
             SELECT code, name_zh, name_en, group_code, geometry_kind, color, glyph
             FROM point_type ORDER BY sort_order, code""";
 
+    static final String SELECT_CATEGORIES = """
+            SELECT c.code, c.name_zh, c.name_en, c.action_code, a.name_zh AS action_name_zh, a.name_en AS action_name_en,
+                   c.time_limit_hours, c.default_department_code
+            FROM problem_category c JOIN special_action a ON a.code = c.action_code ORDER BY a.sort_order, c.code""";
     static final String SELECT_DEPARTMENTS = "SELECT code, name_zh, name_en, kind FROM department ORDER BY code";
 
     private final JdbcTemplate jdbc;
@@ -63,6 +67,14 @@ class ReferenceDataRepository {
     List<DepartmentView> departments() {
         return client.sql(SELECT_DEPARTMENTS)
                 .query((rs, n) -> new DepartmentView(rs.getString("code"), rs.getString("name_zh"), rs.getString("name_en"), rs.getString("kind")))
+                .list();
+    }
+
+    List<CategoryView> categories() {
+        return client.sql(SELECT_CATEGORIES)
+                .query((rs, n) -> new CategoryView(rs.getString("code"), rs.getString("name_zh"), rs.getString("name_en"), rs.getString("action_code"),
+                        rs.getString("action_name_zh"), rs.getString("action_name_en"), rs.getDouble("time_limit_hours"),
+                        rs.getString("default_department_code")))
                 .list();
     }
 

@@ -157,6 +157,7 @@ class AccessMatrixTest {
             case "GET /api/map/config" -> get("/api/map/config");
             case "GET /api/point-types" -> get("/api/point-types");
             case "GET /api/departments" -> get("/api/departments");
+            case "GET /api/problem-categories" -> get("/api/problem-categories");
             case "GET /api/areas" -> get("/api/areas");
             case "GET /api/layers/areas" -> get("/api/layers/areas").param("level", "community").param("bbox", target.gridBox());
             case "GET /api/layers/grids" -> get("/api/layers/grids").param("bbox", target.gridBox()).param("zoom", "16");
@@ -213,7 +214,7 @@ class AccessMatrixTest {
         JsonNode answer = json.readTree(body);
         return switch (endpoint) {
             case "GET /api/map/config", "GET /api/me" -> caller.equals(answer.path("user").path("username").asString(answer.path("username").asString()));
-            case "GET /api/point-types", "GET /api/departments" -> answer.isArray() && !answer.isEmpty();
+            case "GET /api/point-types", "GET /api/departments", "GET /api/problem-categories" -> answer.isArray() && !answer.isEmpty();
             case "GET /api/me/tokens" -> answer.isArray();
             case "GET /api/areas" -> anyMatch(answer, a -> a.path("code").asString().equals(target.gridCode()));
             case "GET /api/layers/areas" -> anyMatch(answer.path("features"), f -> f.path("properties").path("code").asString().equals(target.communityCode()));
