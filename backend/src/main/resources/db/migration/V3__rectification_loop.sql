@@ -16,6 +16,7 @@ CREATE TABLE photo (
 );
 
 CREATE INDEX photo_uploaded_by_idx ON photo (uploaded_by);
+CREATE INDEX photo_gps_gix ON photo USING gist (gps);
 
 -- Checklists per point type (测评标准); a failed item opens a problem of its category.
 CREATE TABLE checklist_item (
@@ -50,6 +51,7 @@ CREATE TABLE inspection (
 
 CREATE INDEX inspection_point_idx ON inspection (point_id, submitted_at);
 CREATE INDEX inspection_grid_idx ON inspection (grid_id);
+CREATE INDEX inspection_location_gix ON inspection USING gist (location);
 
 CREATE TABLE inspection_result (
     inspection_id bigint NOT NULL REFERENCES inspection (id) ON DELETE CASCADE,

@@ -61,7 +61,13 @@ public final class BrowserSession implements AutoCloseable {
         driver.findElement(By.id("username")).sendKeys(username);
         driver.findElement(By.id("password")).sendKeys(password);
         driver.findElement(By.id("login-form")).submit();
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("login.html"));
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("login.html"));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            screenshot("sign-in-failed-" + username);
+            throw new IllegalStateException("Signing in as " + username + " did not leave the login page: " + driver.getCurrentUrl()
+                    + " — " + driver.findElement(By.tagName("body")).getText(), e);
+        }
     }
 
     public WebElement waitFor(By locator, Duration timeout) {

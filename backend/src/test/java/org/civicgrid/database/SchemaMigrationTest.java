@@ -43,7 +43,8 @@ class SchemaMigrationTest {
                     SELECT f_table_name || '.' || f_geometry_column || ':' || srid FROM geometry_columns ORDER BY 1""")
                     .query(String.class).list();
             assertThat(geometryColumns).containsExactly("community.boundary:4326", "district.boundary:4326", "grid.boundary:4326",
-                    "measurement_point.geom:4326", "problem.location:4326", "street.boundary:4326");
+                    "inspection.location:4326", "measurement_point.geom:4326", "photo.gps:4326", "problem.location:4326",
+                    "street.boundary:4326");
             long gistIndexes = freshJdbc.sql("""
                     SELECT count(DISTINCT t.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
                     JOIN pg_class t ON t.oid = i.indrelid JOIN pg_am am ON am.oid = c.relam WHERE am.amname = 'gist'""")
