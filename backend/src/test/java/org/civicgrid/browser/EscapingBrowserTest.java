@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 
-import org.civicgrid.CivicGridIntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -17,7 +16,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Text people typed is shown as text on the map: an HTML payload in a point's name runs nothing. */
-@CivicGridIntegrationTest
+@BrowserTest
 class EscapingBrowserTest {
 
     private static final String PAYLOAD = "<img src=x onerror=alert(1)>";
