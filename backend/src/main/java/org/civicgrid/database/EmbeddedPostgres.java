@@ -119,8 +119,8 @@ final class EmbeddedPostgres {
         if (existingAncestor == null || account.canReach(existingAncestor)) {
             return wanted;
         }
-        String key = HexFormat.of().formatHex(wanted.toString().getBytes(StandardCharsets.UTF_8));
-        key = key.substring(Math.max(0, key.length() - 24));
+        // One directory per checkout: named by a hash of the wanted path, so two checkouts never share a cluster.
+        String key = sha256(wanted.toString()).substring(0, 16);
         Path fallback = Path.of("/var/lib/civicgrid", key, wanted.getFileName().toString());
         log.info("The postgres account cannot reach {}; keeping the embedded database in {} instead", wanted, fallback);
         return fallback;
@@ -299,6 +299,14 @@ final class EmbeddedPostgres {
         } catch (SQLException e) {
             throw new StartupProblem("The embedded PostgreSQL on port " + port + " refused the connection: " + e.getMessage(),
                     "Read the server log " + dataDir.resolve("server.log") + "; if the cluster is damaged, delete it: rm -rf " + dataDir, e);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

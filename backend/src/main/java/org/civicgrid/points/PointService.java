@@ -1,5 +1,8 @@
 package org.civicgrid.points;
 
+import java.util.Map;
+
+import org.civicgrid.audit.AuditTrail;
 import org.locationtech.jts.geom.Geometry;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -9,22 +12,31 @@ import org.springframework.transaction.annotation.Transactional;
 class PointService {
 
     private final MeasurementPointRepository points;
+    private final AuditTrail audit;
 
-    PointService(MeasurementPointRepository points) {
+    PointService(MeasurementPointRepository points, AuditTrail audit) {
         this.points = points;
+        this.audit = audit;
     }
 
     @Transactional
     MeasurementPoint create(String typeCode, String name, Geometry geometry) {
-        return points.saveAndFlush(new MeasurementPoint(typeCode, name, withWgs84(geometry)));
+        MeasurementPoint created = points.saveAndFlush(new MeasurementPoint(typeCode, name, withWgs84(geometry)));
+        audit.record("POINT_CREATED", "measurement_point", created.id(), null, null,
+                Map.of("typeCode", typeCode, "name", name, "geometry", geometry.toText(), "gridId", String.valueOf(created.gridId())));
+        return created;
     }
 
     @Transactional
     MeasurementPoint move(long pointId, Geometry newGeometry) {
         MeasurementPoint point = points.findById(pointId)
                 .orElseThrow(() -> new IllegalArgumentException("No measurement point " + pointId));
+        Map<String, Object> before = Map.of("geometry", point.geometry().toText(), "gridId", String.valueOf(point.gridId()));
         point.moveTo(withWgs84(newGeometry));
-        return points.saveAndFlush(point);
+        MeasurementPoint moved = points.saveAndFlush(point);
+        audit.record("POINT_MOVED", "measurement_point", pointId, null, before,
+                Map.of("geometry", moved.geometry().toText(), "gridId", String.valueOf(moved.gridId())));
+        return moved;
     }
 
     private static Geometry withWgs84(Geometry geometry) {

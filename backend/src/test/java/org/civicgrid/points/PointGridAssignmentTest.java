@@ -60,6 +60,8 @@ class PointGridAssignmentTest {
         assertThat(moved.gridId()).isEqualTo(second.id());
         assertThat(jdbc.sql("SELECT grid_id FROM measurement_point WHERE id = ?").param(point.id()).query(Long.class).single())
                 .isEqualTo(second.id());
+        assertThat(jdbc.sql("SELECT after_state ->> 'gridId' FROM audit_log WHERE action = 'POINT_MOVED' AND object_id = ?")
+                .param(String.valueOf(point.id())).query(String.class).single()).as("the move is audited").isEqualTo(String.valueOf(second.id()));
     }
 
     @Test
