@@ -3,7 +3,9 @@
 // Writes carry the CSRF token (XSRF-TOKEN cookie → X-XSRF-TOKEN header); a 401 goes to the sign-in page.
 
 export class ApiError extends Error {
-  constructor({ status = 0, type = '', title = '', detail = '', parameter = '', errors = [], network = false } = {}) {
+  constructor({
+    status = 0, type = '', title = '', detail = '', parameter = '', errors = [], network = false, currentStatus = '', allowedActions = [],
+  } = {}) {
     super(detail || title || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
@@ -13,6 +15,8 @@ export class ApiError extends Error {
     this.parameter = parameter;
     this.errors = errors; // [{field, message}]
     this.network = network;
+    this.currentStatus = currentStatus; // on 409: the state someone else moved the object to
+    this.allowedActions = allowedActions;
   }
 }
 
@@ -88,6 +92,8 @@ async function readProblem(res) {
     detail: str(problem.detail),
     parameter: str(problem.parameter),
     errors,
+    currentStatus: str(problem.currentStatus),
+    allowedActions: Array.isArray(problem.allowedActions) ? problem.allowedActions.filter((a) => typeof a === 'string') : [],
   });
 }
 
@@ -95,17 +101,38 @@ async function readProblem(res) {
  * request('POST', 'api/me/tokens', {body: {...}}) → parsed JSON, or null for 204/empty answers.
  * GETs are plain; every other method sends JSON with the CSRF header.
  */
-export async function request(method, path, { params, body, signal } = {}) {
-  const headers = { Accept: 'application/json, application/geo+json, application/problem+json' };
+export async function request(method, path, { params, body, signal, headers: extra } = {}) {
+  const headers = { Accept: 'application/json, application/geo+json, application/problem+json', ...(extra || {}) };
   const init = { method, signal, headers, credentials: 'same-origin' };
   if (method !== 'GET' && method !== 'HEAD') {
     headers['Content-Type'] = 'application/json';
     headers['X-XSRF-TOKEN'] = csrfToken();
     if (body !== undefined) init.body = JSON.stringify(body);
   }
+  return send(buildUrl(path, params), init);
+}
+
+/**
+ * Upload one photo as multipart/form-data (field "file"). The browser writes the Content-Type with its
+ * boundary itself; we only add the CSRF header. → {id, contentType, width, height, takenAt, lon, lat, url, thumbnailUrl}
+ */
+export function uploadPhoto(file, signal) {
+  const form = new FormData();
+  form.append('file', file, file.name || 'photo.jpg');
+  const init = {
+    method: 'POST',
+    signal,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json, application/problem+json', 'X-XSRF-TOKEN': csrfToken() },
+    body: form,
+  };
+  return send(buildUrl('api/photos'), init);
+}
+
+async function send(url, init) {
   let res;
   try {
-    res = await fetch(buildUrl(path, params), init);
+    res = await fetch(url, init);
   } catch (err) {
     if (isAbort(err)) throw err;
     throw new ApiError({ network: true });
@@ -155,4 +182,31 @@ export const api = {
   updateUser: (id, user) => request('PUT', `api/admin/users/${enc(id)}`, { body: user }),
   resetPassword: (id, newPassword) => request('POST', `api/admin/users/${enc(id)}/password`, { body: { newPassword } }),
   audit: (filter, signal) => getJson('api/audit', filter, signal),
+
+  // photos (upload: uploadPhoto above)
+  photoInfo: (id, signal) => getJson(`api/photos/${enc(id)}/info`, null, signal),
+
+  // reference data
+  categories: (signal) => getJson('api/problem-categories', null, signal),
+
+  // measurement points (directory)
+  searchPoints: (params, signal) => getJson('api/points', params, signal),
+  point: (id, signal) => getJson(`api/points/${enc(id)}`, null, signal),
+
+  // inspections (督查)
+  startInspection: (body) => request('POST', 'api/inspections', { body }),
+  inspection: (id, signal) => getJson(`api/inspections/${enc(id)}`, null, signal),
+  saveResults: (id, version, results) => request('PUT', `api/inspections/${enc(id)}/results`, { body: { version, results } }),
+  submitInspection: (id, version) => request('POST', `api/inspections/${enc(id)}/submit`, { body: { version } }),
+  coverage: (days, limit, signal) => getJson('api/inspections/coverage', { days, limit }, signal),
+  checklist: (typeCode, signal) => getJson(`api/checklists/${enc(typeCode)}`, null, signal),
+
+  // problems and the rectification loop (整改闭环)
+  problem: (id, signal) => getJson(`api/problems/${enc(id)}`, null, signal),
+  reportProblem: (body) => request('POST', 'api/problems', { body }),
+  problemAction: (id, action, body, idempotencyKey) =>
+    request('POST', `api/problems/${enc(id)}/actions/${enc(action)}`, { body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  bulk: (action, body) => request('POST', `api/problems/bulk/${enc(action)}`, { body }),
+  worklists: (signal) => getJson('api/worklists', null, signal),
+  worklist: (name, limit, signal) => getJson(`api/worklists/${enc(name)}`, { limit }, signal),
 };

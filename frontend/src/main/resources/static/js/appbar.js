@@ -62,6 +62,8 @@ export function initAppBar(user) {
   showMustChange(user);
   const admin = document.getElementById('nav-admin');
   const audit = document.getElementById('nav-audit');
+  const inspect = document.getElementById('nav-inspect');
+  if (inspect) inspect.hidden = !hasRole(user, 'INSPECTOR');
   if (admin) admin.hidden = !hasRole(user, 'ADMIN');
   if (audit) audit.hidden = !(hasRole(user, 'ADMIN') || hasRole(user, 'LEADER'));
   markCurrentPage();

@@ -8,6 +8,8 @@ import { createGridsLayer } from './layers/grids.js';
 import { createPointsLayer } from './layers/points.js';
 import { createLegend } from './legend.js';
 import { initAppBar } from './appbar.js';
+import { createReportControl } from './report.js';
+import { hasRole } from './roles.js';
 import { initStatus, beginLoading, endLoading, showError, hideError, refreshError } from './status.js';
 
 const L = window.L;
@@ -67,7 +69,7 @@ function createApp(config, pointTypes) {
 
   const grids = createGridsLayer();
   const areas = createAreasLayer(map);
-  const points = createPointsLayer(map, typesByCode);
+  const points = createPointsLayer(map, typesByCode, { canInspect: hasRole(config.user, 'INSPECTOR') });
   grids.layer.addTo(map);
   areas.layer.addTo(map);
   points.layer.addTo(map);
@@ -75,11 +77,13 @@ function createApp(config, pointTypes) {
   const legend = createLegend({ startOpen: window.matchMedia('(min-width: 640px)').matches });
   L.control.scale({ metric: true, imperial: false, position: 'bottomleft' }).addTo(map);
   legend.control.addTo(map);
+  const report = createReportControl(map);
+  report.control.addTo(map);
 
   document.getElementById('district-name').textContent = (config.district && config.district.name) || '';
   if (config.user) initAppBar(config.user);
 
-  app = { map, config, types, baseLayers, grids, areas, points, legend, layerControl: null };
+  app = { map, config, types, baseLayers, grids, areas, points, legend, report, layerControl: null };
   buildLayerControl();
   map.on('moveend', debounce(() => loadViewport().catch(fail), MOVE_DEBOUNCE_MS));
 }
@@ -142,6 +146,7 @@ function onLanguageChanged() {
   if (!app) return;
   app.map.closePopup(); // popups are rebuilt in the new language when reopened
   app.legend.render();
+  app.report.render();
   buildLayerControl();
 }
 

@@ -13,7 +13,6 @@ import java.util.List;
 
 import javax.imageio.ImageIO;
 
-import org.civicgrid.CivicGridIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -31,7 +30,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * fails a checklist item with a photo, which opens the problem, and dispatches it to the grid manager; the
  * grid manager (on a phone-sized screen) starts and submits it with an after-photo; the inspector closes it.
  */
-@CivicGridIntegrationTest
+@BrowserTest
 class LoopBrowserTest {
 
     private static final String PASSWORD = "Demo-2026";

@@ -5,6 +5,8 @@
 import { el, safeColor } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import { infoCard, problemBadge } from '../popup.js';
+import { api } from '../api.js';
+import { statusPill, lightDot, problemHref } from '../loop.js';
 
 const L = window.L;
 
@@ -28,7 +30,48 @@ export function typeSwatch(type, extraClass = '') {
   return swatch;
 }
 
-function pointPopup(props, type) {
+/** The point's open problems as links, loaded when the popup opens (the layer only carries a count). */
+function openProblemsBox(props) {
+  const box = el('div', { className: 'cg-card-problems', attrs: { 'data-state': 'loading' } });
+  if (!props.id || !(Number(props.openProblems) > 0)) {
+    box.dataset.state = 'ready';
+    return box;
+  }
+  box.append(el('p', { className: 'cg-card-note', text: t('status.loading') }));
+  api.point(props.id).then((detail) => {
+    const list = el('ul', { className: 'cg-problem-list' });
+    for (const pr of (detail && detail.openProblems) || []) {
+      list.append(el('li', {}, [
+        lightDot(pr.light),
+        el('a', { text: pr.categoryName || `#${pr.id}`, attrs: { href: problemHref(pr.id), 'data-problem-id': pr.id } }),
+        statusPill(pr.status),
+      ]));
+    }
+    box.replaceChildren(list);
+    box.dataset.state = 'ready';
+  }).catch(() => {
+    box.replaceChildren(el('p', { className: 'cg-card-note', text: t('popup.problemsFailed') }));
+    box.dataset.state = 'error';
+  });
+  return box;
+}
+
+function pointPopup(props, type, options) {
+  const card = pointCard(props, type);
+  card.append(openProblemsBox(props));
+  if (options.canInspect && props.id) {
+    card.append(el('div', { className: 'cg-card-actions' }, [
+      el('a', {
+        className: 'cg-card-button',
+        text: t('popup.startInspection'),
+        attrs: { href: `inspect.html?pointId=${encodeURIComponent(props.id)}`, 'data-point-id': props.id },
+      }),
+    ]));
+  }
+  return card;
+}
+
+function pointCard(props, type) {
   return infoCard({
     kicker: el('span', { className: 'cg-card-type' }, [typeSwatch(type, 'cg-glyph-sm'), typeName(type)]),
     title: props.name,
@@ -47,7 +90,7 @@ function countPointGeometries(fc) {
   return features.filter((f) => f.geometry && /Point$/.test(f.geometry.type)).length;
 }
 
-export function createPointsLayer(map, typesByCode) {
+export function createPointsLayer(map, typesByCode, options = {}) {
   map.createPane('cgPointShapes').classList.add('cg-pane-point-shapes');
   const canvas = L.canvas({ pane: 'cgPointShapes', padding: 0.2 });
   const group = L.featureGroup();
@@ -88,7 +131,7 @@ export function createPointsLayer(map, typesByCode) {
       },
       onEachFeature(feature, layer) {
         const props = feature.properties || {};
-        layer.bindPopup(() => pointPopup(props, typeOf(props)), { maxWidth: 300, className: 'cg-popup' });
+        layer.bindPopup(() => pointPopup(props, typeOf(props), options), { maxWidth: 300, className: 'cg-popup' });
       },
     });
   }

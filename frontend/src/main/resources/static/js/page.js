@@ -1,0 +1,35 @@
+// Start-up shared by the worklist, problem and inspection pages: language, app bar, signed-in user.
+import { initI18n, applyStatic, toggleLang, onLangChange } from './i18n.js';
+import { api } from './api.js';
+import { initAppBar } from './appbar.js';
+import { describeError, setMessage } from './forms.js';
+
+/**
+ * Loads the dictionary and the signed-in user (api/map/config), fills the app bar, and calls
+ * render() again whenever the language changes. Returns the map config ({user, district, …}).
+ */
+export async function bootPage({ render } = {}) {
+  await initI18n();
+  applyStatic();
+  let config = null;
+  onLangChange(() => {
+    applyStatic();
+    if (config && config.user) initAppBar(config.user);
+    if (render) render();
+  });
+  document.getElementById('lang-toggle').addEventListener('click', () => {
+    toggleLang().catch((err) => console.error(err));
+  });
+  config = await api.mapConfig();
+  if (config && config.user) initAppBar(config.user);
+  const district = document.getElementById('district-name');
+  if (district) district.textContent = (config && config.district && config.district.name) || '';
+  return config;
+}
+
+/** Marks the page failed with a readable message (page-message element, data-state=error on main). */
+export function pageFailed(main, err) {
+  console.error(err);
+  main.dataset.state = 'error';
+  setMessage(document.getElementById('page-message'), describeError(err), 'error');
+}
