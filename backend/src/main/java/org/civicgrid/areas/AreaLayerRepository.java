@@ -50,9 +50,7 @@ class AreaLayerRepository {
     }
 
     String areasIn(AreaLevel level, BoundingBox box, CallerScope scope) {
-        return jdbc.sql(QUERY_BY_LEVEL.get(level)).param("scope", scope.codePatterns())
-                .param("minLon", box.minLon()).param("minLat", box.minLat())
-                .param("maxLon", box.maxLon()).param("maxLat", box.maxLat())
+        return box.bind(jdbc.sql(QUERY_BY_LEVEL.get(level))).param("scope", scope.codePatterns())
                 .query(String.class).single();
     }
 }

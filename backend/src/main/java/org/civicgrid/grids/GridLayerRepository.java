@@ -47,10 +47,8 @@ class GridLayerRepository {
     }
 
     String gridsIn(BoundingBox box, CallerScope scope) {
-        return jdbc.sql(GRIDS_IN_BOX)
+        return box.bind(jdbc.sql(GRIDS_IN_BOX))
                 .param("scope", scope.codePatterns()).param("department", scope.departmentCode().orElse(null))
-                .param("minLon", box.minLon()).param("minLat", box.minLat())
-                .param("maxLon", box.maxLon()).param("maxLat", box.maxLat())
                 .query(String.class).single();
     }
 }

@@ -40,10 +40,8 @@ class PointLayerRepository {
     }
 
     String pointsIn(BoundingBox box, CallerScope scope) {
-        return jdbc.sql(POINTS_IN_BOX)
+        return box.bind(jdbc.sql(POINTS_IN_BOX))
                 .param("scope", scope.codePatterns()).param("department", scope.departmentCode().orElse(null))
-                .param("minLon", box.minLon()).param("minLat", box.minLat())
-                .param("maxLon", box.maxLon()).param("maxLat", box.maxLat())
                 .query(String.class).single();
     }
 }

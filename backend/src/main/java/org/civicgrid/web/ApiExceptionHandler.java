@@ -49,9 +49,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .map(f -> Map.of("field", f.getField(), "message", String.valueOf(f.getDefaultMessage())))
                 .toList();
         String detail = errors.stream().map(f -> f.get("field") + ": " + f.get("message")).collect(Collectors.joining("; "));
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Invalid fields: " + detail);
-        problem.setType(INVALID_PARAMETER);
-        problem.setTitle("Invalid request body");
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID_PARAMETER, "Invalid request body", "Invalid fields: " + detail);
         problem.setProperty("errors", errors);
         if (errors.size() == 1) {
             problem.setProperty("parameter", errors.get(0).get("field"));
@@ -61,74 +59,59 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidParameterException.class)
     ProblemDetail invalidParameter(InvalidParameterException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID_PARAMETER, "Invalid request parameter",
                 "Parameter '" + e.parameter() + "': " + e.getMessage());
-        problem.setType(INVALID_PARAMETER);
-        problem.setTitle("Invalid request parameter");
         problem.setProperty("parameter", e.parameter());
         return problem;
     }
 
     @ExceptionHandler(AuthenticationException.class)
     ProblemDetail unauthenticated(AuthenticationException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, e.getMessage());
-        problem.setType(UNAUTHENTICATED);
-        problem.setTitle("Sign-in required");
-        return problem;
+        return problem(HttpStatus.UNAUTHORIZED, UNAUTHENTICATED, "Sign-in required", e.getMessage());
     }
 
     @ExceptionHandler(AccessDeniedException.class)
     ProblemDetail forbidden(AccessDeniedException e) {
-        boolean csrf = e instanceof CsrfException;
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, csrf
-                ? "The request lacks a valid CSRF token (send the XSRF-TOKEN cookie's value in the X-XSRF-TOKEN header)."
-                : "Your role may not do this.");
-        problem.setType(csrf ? CSRF : FORBIDDEN);
-        problem.setTitle(csrf ? "CSRF token missing or invalid" : "Forbidden");
-        return problem;
+        if (e instanceof CsrfException) {
+            return problem(HttpStatus.FORBIDDEN, CSRF, "CSRF token missing or invalid",
+                    "The request lacks a valid CSRF token (send the XSRF-TOKEN cookie's value in the X-XSRF-TOKEN header).");
+        }
+        return problem(HttpStatus.FORBIDDEN, FORBIDDEN, "Forbidden", "Your role may not do this.");
     }
 
     @ExceptionHandler(NotFoundException.class)
     ProblemDetail notFound(NotFoundException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
-        problem.setType(NOT_FOUND);
-        problem.setTitle("Not found");
-        return problem;
+        return problem(HttpStatus.NOT_FOUND, NOT_FOUND, "Not found", e.getMessage());
     }
 
     @ExceptionHandler(ConflictException.class)
     ProblemDetail conflict(ConflictException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-        problem.setType(CONFLICT);
-        problem.setTitle("Conflict");
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, CONFLICT, "Conflict", e.getMessage());
         e.properties().forEach(problem::setProperty);
         return problem;
     }
 
     @ExceptionHandler(ConstraintViolationException.class)
     ProblemDetail constraintViolation(ConstraintViolationException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-        problem.setType(CONSTRAINT_VIOLATION);
-        problem.setTitle("Invalid request");
-        return problem;
+        return problem(HttpStatus.BAD_REQUEST, CONSTRAINT_VIOLATION, "Invalid request", e.getMessage());
     }
 
     @ExceptionHandler(DataIntegrityViolationException.class)
     ProblemDetail dataConflict(DataIntegrityViolationException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-                "The change conflicts with the stored data: " + rootMessage(e));
-        problem.setType(CONFLICT);
-        problem.setTitle("Conflicting data");
-        return problem;
+        return problem(HttpStatus.CONFLICT, CONFLICT, "Conflicting data", "The change conflicts with the stored data: " + rootMessage(e));
     }
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
         log.error("Unexpected error while handling a request", e);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL, "Internal error",
                 "The server could not complete the request; the error has been logged.");
-        problem.setType(INTERNAL);
-        problem.setTitle("Internal error");
+    }
+
+    private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type);
+        problem.setTitle(title);
         return problem;
     }
 

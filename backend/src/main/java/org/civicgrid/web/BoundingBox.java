@@ -1,5 +1,7 @@
 package org.civicgrid.web;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
+
 /**
  * A lon/lat bounding box from the {@code bbox=minLon,minLat,maxLon,maxLat} parameter (the OGC order).
  * Anything else is refused with a message that says which part is wrong.
@@ -31,6 +33,11 @@ public record BoundingBox(double minLon, double minLat, double maxLon, double ma
         BoundingBox box = new BoundingBox(values[0], values[1], values[2], values[3]);
         box.checkRanges();
         return box;
+    }
+
+    /** Binds the box as the named parameters :minLon, :minLat, :maxLon and :maxLat of a spatial query. */
+    public JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement) {
+        return statement.param("minLon", minLon).param("minLat", minLat).param("maxLon", maxLon).param("maxLat", maxLat);
     }
 
     private void checkRanges() {
