@@ -1,5 +1,7 @@
 package org.civicgrid.grids;
 
+import org.civicgrid.map.LayerRevisions;
+import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.BoundingBox;
 import org.civicgrid.web.GeoJsonResponses;
@@ -8,21 +10,30 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.WebRequest;
 
 @RestController
 class GridLayerController {
 
     private final GridLayerRepository grids;
+    private final LayerRevisions revisions;
 
-    GridLayerController(GridLayerRepository grids) {
+    GridLayerController(GridLayerRepository grids, LayerRevisions revisions) {
         this.grids = grids;
+        this.revisions = revisions;
     }
 
-    /** Current grids in the viewport with their open-problem counts and owners. */
+    /** Current grids in the viewport with their open-problem counts (under the filters) and owners. */
     @GetMapping("/api/layers/grids")
-    ResponseEntity<String> grids(CurrentUser caller, @RequestParam(required = false) String bbox, @RequestParam(required = false) String zoom) {
+    ResponseEntity<String> grids(CurrentUser caller, MapFilters filters, WebRequest request, @RequestParam(required = false) String bbox,
+                                 @RequestParam(required = false) String zoom) {
         BoundingBox box = BoundingBox.parse(bbox);
         ZoomLevel.parse(zoom);
-        return GeoJsonResponses.ok(grids.gridsIn(box, caller.scope()));
+        String etag = revisions.etag("grids,problems", caller.scope().codePatterns(), String.valueOf(caller.scope().departmentCode()),
+                box.toString(), filters.key());
+        if (revisions.notModified(request, etag)) {
+            return null;
+        }
+        return GeoJsonResponses.revisioned(etag, grids.gridsIn(box, caller.scope(), filters));
     }
 }

@@ -1,5 +1,6 @@
 package org.civicgrid.grids;
 
+import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CallerScope;
 import org.civicgrid.web.BoundingBox;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,7 +30,9 @@ class GridLayerRepository {
                   CROSS JOIN box
                   CROSS JOIN LATERAL (SELECT count(*) AS n FROM problem p
                                       WHERE p.grid_id = g.id AND problem_is_open(p.status)
-                                        AND (CAST(:department AS varchar) IS NULL OR p.handler_department_code = :department)) open_problems
+                                        AND (CAST(:department AS varchar) IS NULL OR p.handler_department_code = :department)
+            """ + MapFilters.PROBLEM_CONDITIONS + """
+                                     ) open_problems
                   LEFT JOIN LATERAL (SELECT json_agg(json_build_object('name', u.display_name, 'phone', u.phone)
                                                      ORDER BY u.username) AS list
                                      FROM grid_owner o JOIN app_user u ON u.id = o.user_id
@@ -46,8 +49,8 @@ class GridLayerRepository {
         this.jdbc = jdbc;
     }
 
-    String gridsIn(BoundingBox box, CallerScope scope) {
-        return box.bind(jdbc.sql(GRIDS_IN_BOX))
+    String gridsIn(BoundingBox box, CallerScope scope, MapFilters filters) {
+        return filters.bind(box.bind(jdbc.sql(GRIDS_IN_BOX)))
                 .param("scope", scope.codePatterns()).param("department", scope.departmentCode().orElse(null))
                 .query(String.class).single();
     }

@@ -5,6 +5,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@org.springframework.boot.context.properties.EnableConfigurationProperties(BaseMapProperties.class)
 class MapConfigController {
 
     /** Mainland China, shown when nothing lies in the caller's scope yet. */
@@ -13,9 +14,11 @@ class MapConfigController {
     private static final int MAX_ZOOM = 19;
 
     private final MapConfigRepository repository;
+    private final BaseMapProperties baseMaps;
 
-    MapConfigController(MapConfigRepository repository) {
+    MapConfigController(MapConfigRepository repository, BaseMapProperties baseMaps) {
         this.repository = repository;
+        this.baseMaps = baseMaps;
     }
 
     /** Frames the caller's own area: a grid manager opens on their grids, a leader on their street or district. */
@@ -24,7 +27,7 @@ class MapConfigController {
         return repository.extent(caller.scope())
                 .map(e -> MapConfig.of(new MapConfig.District(e.districtCode(), e.districtName()),
                         new MapConfig.Bounds(e.minLat(), e.minLon(), e.maxLat(), e.maxLon()), MIN_ZOOM, MAX_ZOOM,
-                        UserSummary.of(caller)))
-                .orElseGet(() -> MapConfig.of(null, CHINA, MIN_ZOOM, MAX_ZOOM, UserSummary.of(caller)));
+                        UserSummary.of(caller), baseMaps.basemaps()))
+                .orElseGet(() -> MapConfig.of(null, CHINA, MIN_ZOOM, MAX_ZOOM, UserSummary.of(caller), baseMaps.basemaps()));
     }
 }

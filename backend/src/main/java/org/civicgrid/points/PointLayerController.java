@@ -1,5 +1,7 @@
 package org.civicgrid.points;
 
+import org.civicgrid.map.LayerRevisions;
+import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.BoundingBox;
 import org.civicgrid.web.GeoJsonResponses;
@@ -8,21 +10,36 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.WebRequest;
 
 @RestController
 class PointLayerController {
 
+    /** Below this zoom points come as clusters with counts: thousands of markers would hide each other. */
+    static final int RAW_FROM_ZOOM = 14;
+
     private final PointLayerRepository points;
+    private final LayerRevisions revisions;
 
-    PointLayerController(PointLayerRepository points) {
+    PointLayerController(PointLayerRepository points, LayerRevisions revisions) {
         this.points = points;
+        this.revisions = revisions;
     }
 
-    /** Measurement points in the viewport with their type and open-problem counts. */
+    /** Measurement points in the viewport with their type, open-problem count and worst traffic light. */
     @GetMapping("/api/layers/points")
-    ResponseEntity<String> points(CurrentUser caller, @RequestParam(required = false) String bbox, @RequestParam(required = false) String zoom) {
+    ResponseEntity<String> points(CurrentUser caller, MapFilters filters, WebRequest request, @RequestParam(required = false) String bbox,
+                                  @RequestParam(required = false) String zoom) {
         BoundingBox box = BoundingBox.parse(bbox);
-        ZoomLevel.parse(zoom);
-        return GeoJsonResponses.ok(points.pointsIn(box, caller.scope()));
+        int z = ZoomLevel.parse(zoom);
+        String etag = revisions.etag("points,problems,grids", caller.scope().codePatterns(), String.valueOf(caller.scope().departmentCode()),
+                box.toString(), String.valueOf(Math.min(z, RAW_FROM_ZOOM)), filters.key());
+        if (revisions.notModified(request, etag)) {
+            return null;
+        }
+        String body = z >= RAW_FROM_ZOOM ? points.pointsIn(box, caller.scope(), filters)
+                : points.clustersIn(box, ZoomLevel.clusterCellDegrees(z), caller.scope(), filters);
+        return GeoJsonResponses.revisioned(etag, body);
     }
+
 }

@@ -1,12 +1,14 @@
 package org.civicgrid.security;
 
 import java.io.IOException;
+import java.util.List;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.civicgrid.map.BaseMapProperties;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,9 +35,12 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
-    /** No inline scripts or styles anywhere; nothing is loaded from other origins (intranets are offline). */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-            + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    /** No inline scripts or styles anywhere; images only from here and from configured base-map tile servers. */
+    static String contentSecurityPolicy(List<String> tileOrigins) {
+        String images = String.join(" ", tileOrigins);
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" + (images.isEmpty() ? "" : " " + images)
+                + "; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    }
 
     static final String[] PUBLIC_PATHS = {"/login.html", "/css/**", "/js/**", "/i18n/**", "/webjars/**", "/favicon.svg", "/error",
             "/actuator/health", "/actuator/health/**"};
@@ -43,7 +48,7 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, ApiTokens tokens, AccountRepository accounts,
                                             LoginOutcomeHandlers loginOutcomes, ProblemAuthenticationEntryPoint entryPoint,
-                                            ProblemAccessDeniedHandler accessDenied) throws Exception {
+                                            ProblemAccessDeniedHandler accessDenied, BaseMapProperties baseMaps) throws Exception {
         http
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(PUBLIC_PATHS).permitAll()
@@ -66,7 +71,7 @@ class SecurityConfiguration {
                 .requestCache(cache -> cache.requestCache(pageNavigationCache()))
                 .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
                 .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(contentSecurityPolicy(baseMaps.imageOrigins())))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
                         .permissionsPolicyHeader(permissions -> permissions.policy("geolocation=(self), camera=(self), microphone=()")));

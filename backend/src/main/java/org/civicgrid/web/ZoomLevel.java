@@ -9,6 +9,11 @@ public final class ZoomLevel {
     private ZoomLevel() {
     }
 
+    /** A clustering cell of about 60 screen pixels at this zoom (a 256-pixel tile spans 360 / 2^zoom degrees). */
+    public static double clusterCellDegrees(int zoom) {
+        return 360.0 / Math.pow(2, zoom) / 256 * 60;
+    }
+
     public static int parse(String text) {
         if (text == null || text.isBlank()) {
             throw new InvalidParameterException(PARAMETER, "is required (an integer 0.." + MAX + ")");

@@ -132,6 +132,12 @@ class AccessMatrixTest {
             request = request.with(TestSignIn.as(jdbc, caller));
         }
         MockHttpServletResponse response = mvc.perform(request.with(csrf())).andReturn().getResponse();
+        if (endpoint.startsWith("GET /tiles/") && response.getStatus() == 200) {
+            boolean present = org.civicgrid.tiles.MvtDecoder.decode(response.getContentAsByteArray()).getOrDefault("grids", List.of()).stream()
+                    .anyMatch(f -> target.gridCode().equals(f.properties().get("code")));
+            assertThat(present).as("grid %s in the tile", target.gridCode()).isEqualTo(expected.equals("ok"));
+            return;
+        }
         boolean binary = endpoint.startsWith("GET /api/photos/{id}") && !endpoint.endsWith("/info");
         String body = binary ? "" : response.getContentAsString(StandardCharsets.UTF_8);
         if (binary && expected.equals("ok")) {
@@ -206,6 +212,15 @@ class AccessMatrixTest {
                     .formatted(UUID.randomUUID().toString().substring(0, 8).toUpperCase(), target == outside ? "NO_SUCH_TYPE" : "BANK"));
             case "GET /api/points" -> get("/api/points").param("q", target.gridCode()).param("limit", "200");
             case "GET /api/points/{id}" -> get("/api/points/{id}", target.pointId());
+            case "GET /api/layers/area-stats" -> get("/api/layers/area-stats").param("level", "grid").param("bbox", target.gridBox())
+                    .param("metric", "closure");
+            case "GET /api/areas/{code}/summary" -> get("/api/areas/{code}/summary", target.gridCode());
+            case "GET /api/layers/problems" -> get("/api/layers/problems").param("bbox", target.pointBox()).param("zoom", "17");
+            case "GET /api/search" -> get("/api/search").param("q", target.gridCode());
+            case "GET /tiles/{layer}/{z}/{x}/{y}.mvt" -> {
+                int[] tile = org.civicgrid.tiles.TileMath.tileOf(target.lon(), target.lat(), 16);
+                yield get("/tiles/grids/16/{x}/{y}.mvt", tile[0], tile[1]);
+            }
             default -> throw new IllegalStateException("access-matrix.csv names " + endpoint + " but the test cannot call it yet");
         };
     }
@@ -232,6 +247,10 @@ class AccessMatrixTest {
             case "GET /api/inspections/coverage", "GET /api/points" -> anyMatch(answer, p -> p.path("pointId").asLong(p.path("id").asLong()) == target.pointId());
             case "PUT /api/admin/checklist-items/{code}" -> answer.path("code").asString().equals("BANK-01");
             case "GET /api/points/{id}" -> answer.path("id").asLong() == target.pointId();
+            case "GET /api/layers/area-stats" -> anyMatch(answer.path("features"), f -> f.path("properties").path("code").asString().equals(target.gridCode()));
+            case "GET /api/areas/{code}/summary" -> answer.path("code").asString().equals(target.gridCode());
+            case "GET /api/layers/problems" -> anyMatch(answer.path("features"), f -> f.path("properties").path("id").asLong() == target.problemId());
+            case "GET /api/search" -> anyMatch(answer, h -> target.gridCode().equals(h.path("code").asString()) && h.path("kind").asString().equals("GRID"));
             default -> throw new IllegalStateException("No content check for " + endpoint);
         };
     }

@@ -1,0 +1,48 @@
+package org.civicgrid.tiles;
+
+import org.civicgrid.map.LayerRevisions;
+import org.civicgrid.map.MapFilters;
+import org.civicgrid.security.CurrentUser;
+import org.civicgrid.web.InvalidParameterException;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.WebRequest;
+
+/**
+ * Vector tiles for large data and external clients (QGIS, MapLibre: add {@code ?access_token=…}).
+ * The ETag follows the data revision, so an unchanged tile is answered 304 without being rebuilt.
+ */
+@RestController
+class TileController {
+
+    static final MediaType MVT = MediaType.parseMediaType("application/vnd.mapbox-vector-tile");
+    private static final String REVISION_LAYERS = "grids,points,problems";
+
+    private final TileRepository tiles;
+    private final LayerRevisions revisions;
+
+    TileController(TileRepository tiles, LayerRevisions revisions) {
+        this.tiles = tiles;
+        this.revisions = revisions;
+    }
+
+    @GetMapping("/tiles/{layer}/{z}/{x}/{y}.mvt")
+    ResponseEntity<byte[]> tile(CurrentUser caller, MapFilters filters, WebRequest request, @PathVariable String layer,
+                                @PathVariable String z, @PathVariable String x, @PathVariable String y) {
+        if (!TileRepository.QUERY_BY_LAYER.containsKey(layer)) {
+            throw new InvalidParameterException("layer", "'" + layer + "' is not one of " + TileRepository.QUERY_BY_LAYER.keySet().stream().sorted().toList());
+        }
+        TileAddress address = TileAddress.parse(z, x, y);
+        String etag = revisions.etag(REVISION_LAYERS, caller.scope().codePatterns(), String.valueOf(caller.scope().departmentCode()), layer,
+                address.toString(), filters.key());
+        if (revisions.notModified(request, etag)) {
+            return null;
+        }
+        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache().cachePrivate()).contentType(MVT)
+                .body(tiles.tile(layer, address, caller.scope(), filters));
+    }
+}
