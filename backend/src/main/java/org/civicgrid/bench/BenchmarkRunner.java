@@ -1,0 +1,267 @@
+package org.civicgrid.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import org.civicgrid.data.DemoCityGenerator;
+import org.civicgrid.data.GeneratorOptions;
+import org.civicgrid.problems.Deadlines;
+import org.civicgrid.security.ApiTokens;
+import org.civicgrid.security.CallerScope;
+import org.civicgrid.tiles.TileSql;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * {@code ./civicgrid bench}: generates (or reuses) a large city, loads it into its own embedded
+ * cluster, and measures the map endpoints over HTTP beside the same SQL run directly, then prints one
+ * table and exits. Ratios measured side by side in one run are the result; absolute times here are noisy.
+ */
+@Component
+@ConditionalOnProperty(name = "civicgrid.bench.enabled", havingValue = "true")
+class BenchmarkRunner implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(BenchmarkRunner.class);
+    private static final int VIEWPORT_WIDTH_PX = 1280;
+    private static final int VIEWPORT_HEIGHT_PX = 800;
+
+    private final DataSource dataSource;
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+    private final Deadlines deadlines;
+    private final ApiTokens tokens;
+    private final TileSql tileSql;
+    private final TransactionTemplate transactions;
+    private final ConfigurableApplicationContext context;
+    private final int scale;
+    private final Integer points;
+    private final Long problems;
+    private final int samples;
+    private final Duration throughputWindow;
+
+    BenchmarkRunner(DataSource dataSource, JdbcClient jdbc, ObjectMapper json, Deadlines deadlines, ApiTokens tokens, TileSql tileSql,
+                    TransactionTemplate transactions, ConfigurableApplicationContext context,
+                    @Value("${civicgrid.bench.scale:25}") int scale, @Value("${civicgrid.bench.points:#{null}}") Integer points,
+                    @Value("${civicgrid.bench.problems:#{null}}") Long problems, @Value("${civicgrid.bench.samples:60}") int samples,
+                    @Value("${civicgrid.bench.throughput-seconds:10}") int throughputSeconds) {
+        this.dataSource = dataSource;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.deadlines = deadlines;
+        this.tokens = tokens;
+        this.tileSql = tileSql;
+        this.transactions = transactions;
+        this.context = context;
+        this.scale = scale;
+        this.points = points;
+        this.problems = problems;
+        this.samples = samples;
+        this.throughputWindow = Duration.ofSeconds(throughputSeconds);
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws Exception {
+        ensureCity();
+        String token = benchToken();
+        CallerScope everything = new CallerScope(jdbc.sql("SELECT code FROM district ORDER BY code").query(String.class).list(), Optional.empty());
+        double[] extent = jdbc.sql("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(boundary)::geometry e FROM district) x")
+                .query((rs, n) -> new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)}).single();
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+        String base = "http://127.0.0.1:" + port;
+        Random random = new Random(20261130L);
+        List<String> table = new ArrayList<>();
+        table.add(String.format(Locale.ROOT, "%-34s %8s %8s %10s %10s %8s", "operation", "p50 ms", "p95 ms", "req/s", "SQL req/s", "ratio"));
+
+        for (int zoom : new int[] {11, 13, 15, 17}) {
+            Stats viewport = new Stats();
+            for (int i = 0; i < samples; i++) {
+                double[] box = viewport(extent, zoom, random);
+                List<String> urls = viewportUrls(base, box, zoom);
+                long start = System.nanoTime();
+                CompletableFuture.allOf(urls.stream().map(u -> http.sendAsync(get(u, token), HttpResponse.BodyHandlers.ofByteArray())
+                        .thenApply(r -> check(r, u))).toArray(CompletableFuture[]::new)).join();
+                viewport.add(System.nanoTime() - start);
+            }
+            table.add(row("viewport layers z" + zoom + " (" + viewportUrls(base, new double[4], zoom).size() + " requests)", viewport, null, null));
+        }
+
+        for (String layer : List.of("grids", "points", "problems")) {
+            for (int zoom : new int[] {14, 16}) {
+                List<int[]> tiles = new ArrayList<>();
+                for (int i = 0; i < samples; i++) {
+                    tiles.add(randomTile(extent, zoom, random));
+                }
+                Stats latency = new Stats();
+                for (int[] t : tiles) {
+                    String url = base + "/tiles/" + layer + "/" + zoom + "/" + t[0] + "/" + t[1] + ".mvt";
+                    long start = System.nanoTime();
+                    check(http.send(get(url, token), HttpResponse.BodyHandlers.ofByteArray()), url);
+                    latency.add(System.nanoTime() - start);
+                }
+                double endpointRate = throughput(tiles, t -> check(http.send(get(base + "/tiles/" + layer + "/" + zoom + "/" + t[0] + "/" + t[1]
+                        + ".mvt", token), HttpResponse.BodyHandlers.ofByteArray()), "tile"));
+                double sqlRate = throughput(tiles, t -> tileSql.tile(layer, zoom, t[0], t[1], everything));
+                table.add(row("tile " + layer + " z" + zoom, latency, endpointRate, sqlRate));
+            }
+        }
+        long rss = residentSetKiB();
+        System.out.println();
+        System.out.println("CivicGrid benchmark — " + jdbc.sql("SELECT count(*) FROM grid").query(Long.class).single() + " grids, "
+                + jdbc.sql("SELECT count(*) FROM measurement_point").query(Long.class).single() + " points, "
+                + jdbc.sql("SELECT count(*) FROM problem").query(Long.class).single() + " problems; "
+                + Runtime.getRuntime().availableProcessors() + " cores, heap max " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                + " MiB, peak RSS " + rss / 1024 + " MiB");
+        table.forEach(System.out::println);
+        System.out.println("Targets: viewport p95 ≤ 300 ms, tile p95 ≤ 50 ms, tile endpoint ≥ 80% of the SQL's throughput (ratio ≥ 0.80).");
+        System.exit(org.springframework.boot.SpringApplication.exit(context, () -> 0));
+    }
+
+    private void ensureCity() throws IOException, java.sql.SQLException {
+        if (jdbc.sql("SELECT count(*) FROM district").query(Long.class).single() > 0) {
+            log.info("Benchmark city already loaded");
+            return;
+        }
+        Path dir = Path.of("var", "bench-city-" + scale + (points == null ? "" : "-" + points) + (problems == null ? "" : "-" + problems));
+        if (!Files.exists(dir.resolve("manifest.json"))) {
+            List<String> options = new ArrayList<>(List.of("--out", dir.toString(), "--scale", String.valueOf(scale)));
+            if (points != null) {
+                options.addAll(List.of("--points", String.valueOf(points)));
+            }
+            if (problems != null) {
+                options.addAll(List.of("--problems", String.valueOf(problems)));
+            }
+            log.info("Generating the benchmark city into {} ({})", dir, options);
+            new DemoCityGenerator(GeneratorOptions.parse(options.toArray(String[]::new))).run();
+        }
+        new BenchCityLoader(dataSource, json, deadlines).load(dir);
+    }
+
+    private String benchToken() {
+        return transactions.execute(status -> {
+            jdbc.sql("INSERT INTO app_user (username, display_name) VALUES ('bench', '基准测试') ON CONFLICT (username) DO NOTHING").update();
+            long id = jdbc.sql("SELECT id FROM app_user WHERE username = 'bench'").query(Long.class).single();
+            jdbc.sql("INSERT INTO user_role (user_id, role) VALUES (?, 'LEADER') ON CONFLICT DO NOTHING").param(id).update();
+            jdbc.sql("INSERT INTO user_area_scope (user_id, area_level, area_code) SELECT ?, 'DISTRICT', code FROM district ON CONFLICT DO NOTHING")
+                    .param(id).update();
+            return tokens.issue(id, "benchmark", java.time.Instant.now().plus(Duration.ofDays(1))).token();
+        });
+    }
+
+    private static List<String> viewportUrls(String base, double[] box, int zoom) {
+        String bbox = String.format(Locale.ROOT, "%.6f,%.6f,%.6f,%.6f", box[0], box[1], box[2], box[3]);
+        String level = zoom < 13 ? "district" : zoom < 14 ? "street" : zoom < 15 ? "community" : "grid";
+        List<String> urls = new ArrayList<>(List.of(
+                base + "/api/layers/area-stats?level=" + level + "&metric=open&bbox=" + bbox,
+                base + "/api/layers/points?zoom=" + zoom + "&bbox=" + bbox,
+                base + "/api/layers/problems?zoom=" + zoom + "&bbox=" + bbox));
+        if (zoom >= 15) {
+            urls.add(base + "/api/layers/grids?zoom=" + zoom + "&bbox=" + bbox);
+        }
+        return urls;
+    }
+
+    private static double[] viewport(double[] extent, int zoom, Random random) {
+        double degreesPerPixel = 360.0 / (256 * Math.pow(2, zoom));
+        double width = VIEWPORT_WIDTH_PX * degreesPerPixel;
+        double height = VIEWPORT_HEIGHT_PX * degreesPerPixel * 0.86;
+        double lon = extent[0] + random.nextDouble() * (extent[2] - extent[0]);
+        double lat = extent[1] + random.nextDouble() * (extent[3] - extent[1]);
+        return new double[] {lon - width / 2, lat - height / 2, lon + width / 2, lat + height / 2};
+    }
+
+    private static int[] randomTile(double[] extent, int zoom, Random random) {
+        double lon = extent[0] + random.nextDouble() * (extent[2] - extent[0]);
+        double lat = extent[1] + random.nextDouble() * (extent[3] - extent[1]);
+        double n = Math.pow(2, zoom);
+        double latRad = Math.toRadians(lat);
+        return new int[] {(int) Math.floor((lon + 180) / 360 * n),
+                (int) Math.floor((1 - Math.log(Math.tan(latRad) + 1 / Math.cos(latRad)) / Math.PI) / 2 * n)};
+    }
+
+    private interface TileCall {
+        void call(int[] tile) throws Exception;
+    }
+
+    /** Calls per second from two threads over the same tiles for the configured window. */
+    private double throughput(List<int[]> tiles, TileCall call) throws InterruptedException {
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + throughputWindow.toNanos();
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        for (int w = 0; w < 2; w++) {
+            int offset = w;
+            workers.submit(() -> {
+                int i = offset;
+                while (System.nanoTime() < end) {
+                    try {
+                        call.call(tiles.get(i++ % tiles.size()));
+                        done.incrementAndGet();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+        }
+        workers.shutdown();
+        workers.awaitTermination(throughputWindow.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS);
+        return done.get() / (double) throughputWindow.toSeconds();
+    }
+
+    private static HttpRequest get(String url, String token) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60)).build();
+    }
+
+    private static HttpResponse<byte[]> check(HttpResponse<byte[]> response, String url) {
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + new String(response.body()));
+        }
+        return response;
+    }
+
+    private static String row(String name, Stats stats, Double rate, Double sqlRate) {
+        return String.format(Locale.ROOT, "%-34s %8.1f %8.1f %10s %10s %8s", name, stats.percentile(50), stats.percentile(95),
+                rate == null ? "" : String.format(Locale.ROOT, "%.1f", rate), sqlRate == null ? "" : String.format(Locale.ROOT, "%.1f", sqlRate),
+                rate == null ? "" : String.format(Locale.ROOT, "%.2f", rate / sqlRate));
+    }
+
+    private static long residentSetKiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException ignored) {
+            // not on Linux: no RSS figure
+        }
+        return 0;
+    }
+}
