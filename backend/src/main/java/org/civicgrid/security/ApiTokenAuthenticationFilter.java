@@ -47,8 +47,9 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<SignInUser> user = tokens.owner(token.get()).flatMap(owner -> accounts.byId(owner.userId()))
-                .map(a -> new SignInUser(a.id(), a.username(), null, a.enabled(), false, a.roles()));
+        Optional<AccountRepository.Account> account = tokens.owner(token.get()).flatMap(owner -> accounts.byId(owner.userId()));
+        account.ifPresent(a -> request.setAttribute(CurrentUserResolver.ACCOUNT_ATTRIBUTE, a));
+        Optional<SignInUser> user = account.map(a -> new SignInUser(a.id(), a.username(), null, a.enabled(), false, a.roles()));
         if (user.isEmpty()) {
             SecurityContextHolder.clearContext();
             entryPoint.commence(request, response, new BadCredentialsException("The API token is unknown, revoked or expired."));

@@ -34,9 +34,11 @@ public class ApiTokens {
     static final String REVOKE = """
             UPDATE api_token SET revoked_at = now() WHERE id = :id AND user_id = :userId AND revoked_at IS NULL""";
     static final String TOKEN_OWNER = """
-            SELECT t.id, t.user_id FROM api_token t JOIN app_user u ON u.id = t.user_id
+            SELECT t.id, t.user_id, (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS stale
+            FROM api_token t JOIN app_user u ON u.id = t.user_id
             WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.enabled""";
-    static final String TOUCH = "UPDATE api_token SET last_used_at = now() WHERE id = :id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')";
+    /** Last use is kept to the minute: touching the row on every request would make every read a write. */
+    static final String TOUCH = "UPDATE api_token SET last_used_at = now() WHERE id = :id";
 
     public record TokenInfo(long id, String name, String prefix, Instant createdAt, Instant expiresAt, Instant lastUsedAt, Instant revokedAt) {
     }
@@ -44,7 +46,7 @@ public class ApiTokens {
     public record IssuedToken(long id, String name, String token) {
     }
 
-    record TokenOwner(long tokenId, long userId) {
+    record TokenOwner(long tokenId, long userId, boolean stale) {
     }
 
     private final JdbcClient jdbc;
@@ -89,8 +91,8 @@ public class ApiTokens {
             return Optional.empty();
         }
         Optional<TokenOwner> owner = jdbc.sql(TOKEN_OWNER).param("hash", sha256(token))
-                .query((rs, n) -> new TokenOwner(rs.getLong(1), rs.getLong(2))).optional();
-        owner.ifPresent(o -> jdbc.sql(TOUCH).param("id", o.tokenId()).update());
+                .query((rs, n) -> new TokenOwner(rs.getLong(1), rs.getLong(2), rs.getBoolean(3))).optional();
+        owner.filter(TokenOwner::stale).ifPresent(o -> jdbc.sql(TOUCH).param("id", o.tokenId()).update());
         return owner;
     }
 

@@ -10,6 +10,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
@@ -38,13 +40,16 @@ public class CurrentUserResolver implements HandlerMethodArgumentResolver {
         return current();
     }
 
+    /** The request attribute holding the account read for this request (by the token filter, or here). */
+    static final String ACCOUNT_ATTRIBUTE = CurrentUserResolver.class.getName() + ".account";
+
     /** The signed-in caller, for services that are not called from a controller parameter. */
     public CurrentUser current() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication == null || !(authentication.getPrincipal() instanceof SignInUser signedIn)) {
             throw new AuthenticationCredentialsNotFoundException("Sign in first.");
         }
-        AccountRepository.Account account = accounts.byId(signedIn.id())
+        AccountRepository.Account account = accountOfThisRequest(signedIn.id())
                 .filter(AccountRepository.Account::enabled)
                 .orElseThrow(() -> new DisabledException("The account is disabled."));
         return new CurrentUser(account.id(), account.username(), account.displayName(), account.roles(),
@@ -52,5 +57,19 @@ public class CurrentUserResolver implements HandlerMethodArgumentResolver {
                         // Only handlers are limited to their department's problems; others see all problems of their areas.
                         Optional.ofNullable(account.roles().contains(Role.HANDLER) ? account.departmentCode() : null)), AuditTrail.clientAddress(),
                 account.mustChangePassword());
+    }
+
+    /** Read once per request: the account cannot change in the middle of a request worth re-reading it for. */
+    private Optional<AccountRepository.Account> accountOfThisRequest(long id) {
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        if (request != null && request.getAttribute(ACCOUNT_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST) instanceof AccountRepository.Account cached
+                && cached.id() == id) {
+            return Optional.of(cached);
+        }
+        Optional<AccountRepository.Account> account = accounts.byId(id);
+        if (request != null) {
+            account.ifPresent(a -> request.setAttribute(ACCOUNT_ATTRIBUTE, a, RequestAttributes.SCOPE_REQUEST));
+        }
+        return account;
     }
 }
