@@ -1,5 +1,5 @@
 // Account page: own profile, password change, personal API tokens.
-import { initI18n, applyStatic, t, toggleLang, onLangChange } from './i18n.js';
+import { initI18n, applyStatic, t, onLangChange, bindLangToggle } from './i18n.js';
 import { api } from './api.js';
 import { el, clear } from './dom.js';
 import { initAppBar } from './appbar.js';
@@ -260,9 +260,7 @@ async function main() {
   await initI18n();
   applyStatic();
   onLangChange(rerender);
-  document.getElementById('lang-toggle').addEventListener('click', () => {
-    toggleLang().catch((err) => console.error(err));
-  });
+  bindLangToggle();
   clearMarksOnEdit(passwordForm);
   clearMarksOnEdit(tokenForm);
   passwordForm.addEventListener('submit', (e) => { onPasswordSubmit(e).catch(console.error); });

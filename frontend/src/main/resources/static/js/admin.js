@@ -1,5 +1,6 @@
-// Administration page: users (ADMIN) and the audit log (ADMIN, LEADER). #audit in the URL opens the log.
-import { initI18n, applyStatic, t, toggleLang, onLangChange } from './i18n.js';
+// Administration page: users (ADMIN), the audit log (ADMIN, LEADER) and the checklists 测评标准 (ADMIN).
+// #audit / #checklists in the URL open those tabs.
+import { initI18n, applyStatic, t, onLangChange, bindLangToggle } from './i18n.js';
 import { api } from './api.js';
 import { el, clear, debounce } from './dom.js';
 import { initAppBar } from './appbar.js';
@@ -9,13 +10,15 @@ import {
   describeError, setMessage, clearMessage, clearFieldErrors, markField, showProblem, busy, focusField,
   passwordRuleViolation, clearMarksOnEdit,
 } from './forms.js';
+import { initChecklists, loadChecklists, rerenderChecklists } from './admin-checklists.js';
 
 const PAGE_SIZE = 100;
 const USERNAME_PATTERN = /^[A-Za-z0-9_.@-]{2,64}$/;
 const LEVELS = ['DISTRICT', 'STREET', 'COMMUNITY', 'GRID'];
 const KNOWN_ACTIONS = ['SIGN_IN', 'SIGN_IN_FAILED', 'ACCOUNT_LOCKED', 'PASSWORD_CHANGED', 'PASSWORD_RESET',
-  'USER_CREATED', 'USER_UPDATED', 'USER_DISABLED', 'TOKEN_ISSUED', 'TOKEN_REVOKED'];
-const KNOWN_OBJECT_TYPES = ['app_user', 'api_token'];
+  'USER_CREATED', 'USER_UPDATED', 'USER_DISABLED', 'TOKEN_ISSUED', 'TOKEN_REVOKED',
+  'CHECKLIST_ITEM_CREATED', 'CHECKLIST_ITEM_UPDATED'];
+const KNOWN_OBJECT_TYPES = ['app_user', 'api_token', 'checklist_item'];
 
 const $ = (id) => document.getElementById(id);
 const page = $('admin-page');
@@ -42,6 +45,7 @@ const state = {
   auditQuery: {},
   auditOffset: 0,
   auditLoaded: false,
+  checklistsLoaded: false,
 };
 
 // ---------------------------------------------------------------- shared
@@ -79,16 +83,20 @@ function pagerText(offset, count) {
 
 // ---------------------------------------------------------------- tabs
 
+const TABS = ['users', 'audit', 'checklists'];
+
 function tabFromHash() {
-  return location.hash === '#audit' ? 'audit' : 'users';
+  const name = location.hash.slice(1);
+  return TABS.includes(name) ? name : 'users';
 }
 
 function selectTab(requested) {
   let tab = requested;
   if (tab === 'users' && !state.isAdmin) tab = 'audit';
   if (tab === 'audit' && !state.canAudit) tab = 'users';
+  if (tab === 'checklists' && !state.isAdmin) tab = 'audit';
   state.tab = tab;
-  for (const name of ['users', 'audit']) {
+  for (const name of TABS) {
     const button = $(`tab-${name}`);
     const selected = name === tab;
     button.setAttribute('aria-selected', String(selected));
@@ -98,13 +106,17 @@ function selectTab(requested) {
   page.dataset.tab = tab;
   if (tab === 'users' && !state.usersLoaded) loadUsers();
   if (tab === 'audit' && !state.auditLoaded) loadAudit();
+  if (tab === 'checklists' && !state.checklistsLoaded) {
+    state.checklistsLoaded = true;
+    loadChecklists().then((ok) => { if (!ok) state.checklistsLoaded = false; });
+  }
 }
 
 function bindTabs() {
-  const tabs = [$('tab-users'), $('tab-audit')];
+  const tabs = TABS.map((name) => $(`tab-${name}`));
   for (const button of tabs) {
     button.addEventListener('click', () => {
-      const hash = button.dataset.tab === 'audit' ? '#audit' : '#users';
+      const hash = `#${button.dataset.tab}`;
       if (location.hash !== hash) history.pushState(null, '', hash);
       selectTab(button.dataset.tab);
       window.dispatchEvent(new HashChangeEvent('hashchange'));
@@ -640,19 +652,19 @@ function rerender() {
   }
   fillAuditDatalists();
   if (state.auditLoaded) renderAudit();
+  if (state.isAdmin) rerenderChecklists();
 }
 
 async function main() {
   await initI18n();
   applyStatic();
   onLangChange(rerender);
-  $('lang-toggle').addEventListener('click', () => {
-    toggleLang().catch((err) => console.error(err));
-  });
+  bindLangToggle();
   bindTabs();
   bindUserList();
   bindEditor();
   bindAudit();
+  initChecklists();
 
   try {
     state.me = await api.me();
@@ -671,6 +683,7 @@ async function main() {
   }
   $('tab-users').hidden = !state.isAdmin;
   $('tab-audit').hidden = !state.canAudit;
+  $('tab-checklists').hidden = !state.isAdmin;
   page.dataset.state = 'ready';
   selectTab(tabFromHash());
 }

@@ -160,8 +160,13 @@ export const api = {
   mapConfig: (signal) => getJson('api/map/config', null, signal),
   pointTypes: (signal) => getJson('api/point-types', null, signal),
   areas: (level, bbox, signal) => getJson('api/layers/areas', { level, bbox }, signal),
-  grids: (bbox, zoom, signal) => getJson('api/layers/grids', { bbox, zoom }, signal),
-  points: (bbox, zoom, signal) => getJson('api/layers/points', { bbox, zoom }, signal),
+  grids: (bbox, zoom, signal, filters) => getJson('api/layers/grids', { bbox, zoom, ...(filters || {}) }, signal),
+  points: (bbox, zoom, signal, filters) => getJson('api/layers/points', { bbox, zoom, ...(filters || {}) }, signal),
+  problemsLayer: (bbox, zoom, signal, filters) => getJson('api/layers/problems', { bbox, zoom, ...(filters || {}) }, signal),
+  areaStats: (level, bbox, metric, signal, filters) =>
+    getJson('api/layers/area-stats', { level, bbox, metric, ...(filters || {}) }, signal),
+  areaSummary: (code, signal, filters) => getJson(`api/areas/${enc(code)}/summary`, filters || null, signal),
+  search: (q, signal) => getJson('api/search', { q }, signal),
 
   // the signed-in user's own account
   me: (signal) => getJson('api/me', null, signal),

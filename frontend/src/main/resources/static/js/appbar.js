@@ -1,8 +1,52 @@
-// The app bar's user part, shared by every signed-in page: name, links by role, sign-out.
+// The app bar of every signed-in page: drawn here once into the page's empty
+// <header id="app-bar" class="app-bar">, then filled with the user's name, links by role, sign-out.
 import { fillCsrfField } from './api.js';
 import { el } from './dom.js';
 import { t } from './i18n.js';
 import { hasRole, roleLabel } from './roles.js';
+
+// [href, id, i18n key, text before the dictionary has loaded, hidden until the role allows it]
+const NAV_LINKS = [
+  ['./', 'nav-map', 'nav.map', '地图', false],
+  ['worklist.html', 'nav-worklist', 'nav.worklist', '工作台', false],
+  ['inspect.html', 'nav-inspect', 'nav.inspect', '督查', true],
+  ['account.html', 'nav-account', 'nav.account', '账户', false],
+  ['admin.html', 'nav-admin', 'nav.admin', '用户管理', true],
+  ['admin.html#audit', 'nav-audit', 'nav.audit', '审计日志', true],
+];
+
+/** Static markup only (the texts are replaced by applyStatic); nothing from the API goes in here. */
+function renderAppBar() {
+  const bar = document.getElementById('app-bar');
+  if (!bar || bar.childElementCount) return;
+  const brand = el('div', { className: 'app-brand' }, [
+    el('span', { className: 'app-logo', text: '格', attrs: { 'aria-hidden': 'true' } }),
+    el('h1', { className: 'app-title' }, [
+      el('span', { className: 'app-name', text: 'CivicGrid' }),
+      el('span', { className: 'app-subtitle', text: '文明城市创建网格化管理', attrs: { 'data-i18n': 'app.subtitle' } }),
+    ]),
+    // Hidden while empty (CSS :empty); pages that know the district fill it.
+    el('span', { className: 'app-district', attrs: { id: 'district-name' } }),
+  ]);
+  const nav = el('nav', { className: 'app-nav', attrs: { id: 'app-nav', 'data-i18n-aria': 'nav.label' } },
+    NAV_LINKS.map(([href, id, key, text, hidden]) =>
+      el('a', { text, attrs: { href, id, 'data-i18n': key, hidden: hidden ? '' : null } })));
+  const user = el('div', { className: 'app-user' }, [
+    el('span', { className: 'app-user-name', attrs: { id: 'user-name' } }),
+    el('form', { className: 'logout-form', attrs: { id: 'logout-form', method: 'post', action: 'logout' } }, [
+      el('input', { attrs: { type: 'hidden', name: '_csrf', value: '' } }),
+      el('button', {
+        className: 'logout-button', text: '退出',
+        attrs: { type: 'submit', id: 'logout-button', 'data-i18n': 'nav.logout' },
+      }),
+    ]),
+  ]);
+  const lang = el('button', {
+    className: 'lang-toggle', text: 'EN',
+    attrs: { type: 'button', id: 'lang-toggle', 'data-i18n': 'lang.toggle', 'data-i18n-aria': 'lang.toggleLabel' },
+  });
+  bar.replaceChildren(brand, nav, user, lang);
+}
 
 let bound = false;
 
@@ -69,4 +113,12 @@ export function initAppBar(user) {
   markCurrentPage();
 }
 
+/** The district's name next to the title (map config's district). */
+export function showDistrict(config) {
+  const district = document.getElementById('district-name');
+  if (district) district.textContent = (config && config.district && config.district.name) || '';
+}
+
+// Module scripts run after the document is parsed and before the importing page's own code.
+renderAppBar();
 bindLogout();

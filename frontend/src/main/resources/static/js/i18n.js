@@ -81,6 +81,13 @@ export function onLangChange(fn) {
   listeners.add(fn);
 }
 
+/** The #lang-toggle button switches the language; pages re-render through onLangChange. */
+export function bindLangToggle(onError = (err) => console.error(err)) {
+  document.getElementById('lang-toggle').addEventListener('click', () => {
+    toggleLang().catch(onError);
+  });
+}
+
 /**
  * Fill static markup: data-i18n → textContent, data-i18n-aria → aria-label,
  * data-i18n-placeholder → placeholder; <html data-title-key> names the page title (default app.title).

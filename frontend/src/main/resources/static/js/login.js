@@ -1,6 +1,6 @@
 // Sign-in page: a plain form post to `login` (Spring Security); this script only adds the CSRF token,
 // explains the outcome the server redirected back with, and switches language.
-import { initI18n, applyStatic, t, toggleLang, onLangChange } from './i18n.js';
+import { initI18n, applyStatic, t, onLangChange, bindLangToggle } from './i18n.js';
 import { fillCsrfField } from './api.js';
 import { setMessage } from './forms.js';
 
@@ -89,9 +89,7 @@ async function main() {
     applyStatic();
     if (messageKey) showMessage(messageKey.key, messageKey.kind);
   });
-  document.getElementById('lang-toggle').addEventListener('click', () => {
-    toggleLang().catch((err) => console.error(err));
-  });
+  bindLangToggle();
 }
 
 main().catch((err) => console.error(err));

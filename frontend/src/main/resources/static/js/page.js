@@ -1,7 +1,7 @@
 // Start-up shared by the worklist, problem and inspection pages: language, app bar, signed-in user.
-import { initI18n, applyStatic, toggleLang, onLangChange } from './i18n.js';
+import { initI18n, applyStatic, onLangChange, bindLangToggle } from './i18n.js';
 import { api } from './api.js';
-import { initAppBar } from './appbar.js';
+import { initAppBar, showDistrict } from './appbar.js';
 import { describeError, setMessage } from './forms.js';
 
 /**
@@ -17,13 +17,10 @@ export async function bootPage({ render } = {}) {
     if (config && config.user) initAppBar(config.user);
     if (render) render();
   });
-  document.getElementById('lang-toggle').addEventListener('click', () => {
-    toggleLang().catch((err) => console.error(err));
-  });
+  bindLangToggle();
   config = await api.mapConfig();
   if (config && config.user) initAppBar(config.user);
-  const district = document.getElementById('district-name');
-  if (district) district.textContent = (config && config.district && config.district.name) || '';
+  showDistrict(config);
   return config;
 }
 

@@ -9,7 +9,9 @@ import { localName, problemHref } from './loop.js';
 
 const L = window.L;
 
-export function createReportControl(map) {
+/** options.toWgs(latlng): the clicked display position in WGS84 (a GCJ-02 base map shifts what is drawn). */
+export function createReportControl(map, options = {}) {
+  const toWgs = options.toWgs || ((latlng) => latlng);
   let picking = false;
   let categories = null;
   let button = null;
@@ -80,6 +82,7 @@ export function createReportControl(map) {
 
   async function openForm(latlng) {
     closeSheet();
+    const position = toWgs(latlng);
     pin = L.circleMarker(latlng, { radius: 9, weight: 3, color: '#ffffff', fillColor: '#b3261e', fillOpacity: 1, interactive: false })
       .addTo(map);
     const close = el('button', { className: 'cg-sheet-close', text: '×', attrs: { type: 'button', 'aria-label': t('common.close'), title: t('common.close') } });
@@ -101,7 +104,7 @@ export function createReportControl(map) {
     const message = el('p', { className: 'message', attrs: { id: 'report-message', role: 'alert', hidden: '' } });
     const form = el('form', { className: 'form cg-report-form', attrs: { id: 'report-form', novalidate: '' } }, [
       el('h2', { className: 'cg-card-title', text: t('report.title') }),
-      el('p', { className: 'cg-card-note cg-code', text: `${latlng.lng.toFixed(6)}, ${latlng.lat.toFixed(6)}` }),
+      el('p', { className: 'cg-card-note cg-code', text: `${position.lng.toFixed(6)}, ${position.lat.toFixed(6)}` }),
       field('categoryCode', t('report.category'), categorySelect(list)),
       field('description', t('report.description'), description),
       el('div', { className: 'field', attrs: { 'data-field': 'photoIds' } }, [
@@ -133,7 +136,7 @@ export function createReportControl(map) {
       busy(form, async () => {
         try {
           const receipt = await api.reportProblem({
-            lon: latlng.lng, lat: latlng.lat, categoryCode, description: text, photoIds: picker.ids(),
+            lon: position.lng, lat: position.lat, categoryCode, description: text, photoIds: picker.ids(),
           });
           container.replaceChildren(success(receipt));
         } catch (err) {

@@ -16,10 +16,11 @@ const STYLE = {
   community: { color: '#7d8799', weight: 1, opacity: 0.7, fill: false, dashArray: '4 4' },
 };
 
-export function createAreasLayer(map) {
+export function createAreasLayer(map, { labels = true } = {}) {
   map.createPane('cgAreas').classList.add('cg-pane-areas');
   const group = L.layerGroup();
   const byLevel = {};
+  const byCode = new Map(); // code → {code, name, level, parentCode, bounds}
 
   for (const level of AREA_LEVELS) {
     byLevel[level] = L.geoJSON(null, {
@@ -27,8 +28,14 @@ export function createAreasLayer(map) {
       interactive: false,
       style: () => STYLE[level],
       onEachFeature(feature, layer) {
-        const name = feature.properties && feature.properties.name;
-        if (!name || !(level in LABEL_MIN_ZOOM)) return;
+        const props = feature.properties || {};
+        if (props.code) {
+          byCode.set(props.code, {
+            code: props.code, name: props.name, level, parentCode: props.parentCode, bounds: layer.getBounds(),
+          });
+        }
+        const name = props.name;
+        if (!labels || !name || !(level in LABEL_MIN_ZOOM)) return;
         // DOM content: Leaflet would innerHTML a string.
         layer.bindTooltip(el('span', { text: name }), {
           permanent: true,
@@ -54,6 +61,7 @@ export function createAreasLayer(map) {
 
   return {
     layer: group,
+    find: (code) => byCode.get(code) || null,
     setData(level, featureCollection) {
       const target = byLevel[level];
       target.clearLayers();

@@ -7,6 +7,7 @@ import { infoCard, problemBadge } from '../popup.js';
 const L = window.L;
 
 const BASE_STYLE = { color: '#ffffff', weight: 1, opacity: 1, fillOpacity: 0.6 };
+const OUTLINE_STYLE = { color: '#ffffff', weight: 0.9, opacity: 0.85, fill: false, interactive: false };
 const HOVER_STYLE = { color: '#1d2a44', weight: 2.5, fillOpacity: 0.78 };
 
 function ownersList(owners) {
@@ -45,10 +46,18 @@ function gridPopup(props) {
   });
 }
 
-export function createGridsLayer() {
+/**
+ * outlineOnly: thin outlines above the area-status layer (which colours and handles clicks); otherwise the
+ * classic grid map coloured by open problems with a popup.
+ */
+export function createGridsLayer({ outlineOnly = false } = {}) {
   const layer = L.geoJSON(null, {
-    style: (feature) => ({ ...BASE_STYLE, fillColor: gridClass((feature.properties || {}).openProblems).color }),
+    interactive: !outlineOnly,
+    style: (feature) => (outlineOnly
+      ? OUTLINE_STYLE
+      : { ...BASE_STYLE, fillColor: gridClass((feature.properties || {}).openProblems).color }),
     onEachFeature(feature, path) {
+      if (outlineOnly) return;
       const props = feature.properties || {};
       // A function, so the popup is built at open time in the current language.
       path.bindPopup(() => gridPopup(props), { maxWidth: 300, className: 'cg-popup' });

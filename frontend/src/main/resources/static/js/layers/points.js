@@ -7,10 +7,12 @@ import { t, getLang } from '../i18n.js';
 import { infoCard, problemBadge } from '../popup.js';
 import { api } from '../api.js';
 import { statusPill, lightDot, problemHref } from '../loop.js';
+import { clusterIcon } from './problems.js';
 
 const L = window.L;
 
 const CANVAS_THRESHOLD = 2000;
+const RING = { RED: '#d3362d', YELLOW: '#f0b429', GREEN: '#2f9e5a' };
 const FALLBACK_TYPE = { code: '', color: '#6b7280', glyph: '?', nameZh: null, nameEn: null };
 
 export function typeName(type) {
@@ -56,9 +58,10 @@ function openProblemsBox(props) {
   return box;
 }
 
-function pointPopup(props, type, options) {
+/** The map popup: the point's facts and 开始督查; with withProblems also its open problems (side panel). */
+export function pointPopup(props, type, options, withProblems = true) {
   const card = pointCard(props, type);
-  card.append(openProblemsBox(props));
+  if (withProblems) card.append(openProblemsBox(props));
   if (options.canInspect && props.id) {
     card.append(el('div', { className: 'cg-card-actions' }, [
       el('a', {
@@ -112,17 +115,28 @@ export function createPointsLayer(map, typesByCode, options = {}) {
       },
       pointToLayer(feature, latlng) {
         const props = feature.properties || {};
+        if (props.cluster) {
+          const marker = L.marker(latlng, {
+            icon: clusterIcon(props.count, null, 'cg-cluster-points'),
+            title: t('points.clusterTitle', { count: props.count || 0 }),
+          });
+          marker.on('click', () => map.setView(latlng, Math.min(Math.max(map.getZoom() + 2, 14), map.getMaxZoom())));
+          return marker;
+        }
         const type = typeOf(props);
+        const ring = RING[props.worstLight] || null;
         if (useCanvas) {
           return L.circleMarker(latlng, {
-            renderer: canvas, radius: 5, weight: 1, color: '#ffffff',
+            renderer: canvas, radius: ring ? 6 : 5, weight: ring ? 2.5 : 1, color: ring || '#ffffff',
             fillColor: safeColor(type.color), fillOpacity: 0.95,
           });
         }
         // Own icon per marker: a DOM `html` element can only live in one place.
+        const swatch = typeSwatch(type);
+        swatch.dataset.light = props.worstLight && RING[props.worstLight] ? props.worstLight : 'NONE';
         const icon = L.divIcon({
           className: 'cg-point-icon',
-          html: typeSwatch(type),
+          html: swatch,
           iconSize: [24, 24],
           iconAnchor: [12, 12],
           popupAnchor: [0, -12],
@@ -131,7 +145,10 @@ export function createPointsLayer(map, typesByCode, options = {}) {
       },
       onEachFeature(feature, layer) {
         const props = feature.properties || {};
-        layer.bindPopup(() => pointPopup(props, typeOf(props), options), { maxWidth: 300, className: 'cg-popup' });
+        if (props.cluster) return;
+        // The popup keeps the quick facts and 开始督查; the side panel (onSelect) shows the open problems.
+        layer.bindPopup(() => pointPopup(props, typeOf(props), options, !options.onSelect), { maxWidth: 300, className: 'cg-popup' });
+        if (options.onSelect) layer.on('click', () => options.onSelect(props, typeOf(props)));
       },
     });
   }
@@ -142,9 +159,10 @@ export function createPointsLayer(map, typesByCode, options = {}) {
       group.clearLayers();
       const built = build(featureCollection);
       group.addLayer(built);
-      present = new Set(built.getLayers().map((l) => l.feature.properties && l.feature.properties.typeCode));
+      present = new Set(built.getLayers().map((l) => l.feature.properties && l.feature.properties.typeCode).filter(Boolean));
     },
     count: () => group.getLayers().reduce((n, l) => n + l.getLayers().length, 0),
     presentTypeCodes: () => present,
+    typeOf,
   };
 }
