@@ -7,7 +7,6 @@ import org.civicgrid.map.LayerRevisions;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.BoundingBox;
-import org.civicgrid.web.GeoJsonResponses;
 import org.civicgrid.web.InvalidParameterException;
 import org.civicgrid.web.NotFoundException;
 import org.springframework.http.ResponseEntity;
@@ -46,12 +45,9 @@ class AreaStatsController {
         if (!prefix.isEmpty() && !prefix.matches("\\d{6}(\\d{3}){0,3}")) {
             throw new InvalidParameterException("within", "'" + within + "' is not an area code");
         }
-        String etag = revisions.etag("problems,grids,inspections", caller.scope().codePatterns(), String.valueOf(caller.scope().departmentCode()),
-                areaLevel.name(), box.toString(), areaMetric.name(), prefix, filters.key());
-        if (revisions.notModified(request, etag)) {
-            return null;
-        }
-        return GeoJsonResponses.revisioned(etag, stats.areaStats(areaLevel, prefix, box, areaMetric, caller.scope(), filters));
+        return revisions.geoJson(request, "problems,grids,inspections",
+                () -> stats.areaStats(areaLevel, prefix, box, areaMetric, caller.scope(), filters),
+                caller.scope().key(), areaLevel.name(), box.toString(), areaMetric.name(), prefix, filters.key());
     }
 
     record Summary(String code, String name, String level, List<AreaStatsRepository.Owner> owners, long open, long overdue, long closed,

@@ -4,7 +4,6 @@ import org.civicgrid.map.LayerRevisions;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.BoundingBox;
-import org.civicgrid.web.GeoJsonResponses;
 import org.civicgrid.web.ZoomLevel;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,11 +28,7 @@ class GridLayerController {
                                  @RequestParam(required = false) String zoom) {
         BoundingBox box = BoundingBox.parse(bbox);
         ZoomLevel.parse(zoom);
-        String etag = revisions.etag("grids,problems", caller.scope().codePatterns(), String.valueOf(caller.scope().departmentCode()),
-                box.toString(), filters.key());
-        if (revisions.notModified(request, etag)) {
-            return null;
-        }
-        return GeoJsonResponses.revisioned(etag, grids.gridsIn(box, caller.scope(), filters));
+        return revisions.geoJson(request, "grids,problems", () -> grids.gridsIn(box, caller.scope(), filters),
+                caller.scope().key(), box.toString(), filters.key());
     }
 }

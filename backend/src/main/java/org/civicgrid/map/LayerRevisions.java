@@ -5,6 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import java.util.function.Supplier;
+
+import org.civicgrid.web.GeoJsonResponses;
+import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.WebRequest;
@@ -28,6 +32,18 @@ public class LayerRevisions {
     public String etag(String layers, String... keyParts) {
         String revisions = jdbc.sql(REVISIONS).param("layers", layers).query(String.class).single();
         return "W/\"" + sha256(revisions + "|" + String.join("|", keyParts)).substring(0, 32) + "\"";
+    }
+
+    /**
+     * A scoped GeoJSON answer for the caller: 304 when the client holds the current revision, else the
+     * body built by {@code body}. {@code keyParts} are everything besides the data the answer depends on.
+     */
+    public ResponseEntity<String> geoJson(WebRequest request, String layers, Supplier<String> body, String... keyParts) {
+        String etag = etag(layers, keyParts);
+        if (notModified(request, etag)) {
+            return null;
+        }
+        return GeoJsonResponses.revisioned(etag, body.get());
     }
 
     /** True (and the response set to 304) when the client already holds this answer. */

@@ -1,10 +1,11 @@
 package org.civicgrid.points;
 
+import java.util.function.Supplier;
+
 import org.civicgrid.map.LayerRevisions;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.BoundingBox;
-import org.civicgrid.web.GeoJsonResponses;
 import org.civicgrid.web.ZoomLevel;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,14 +33,10 @@ class PointLayerController {
                                   @RequestParam(required = false) String zoom) {
         BoundingBox box = BoundingBox.parse(bbox);
         int z = ZoomLevel.parse(zoom);
-        String etag = revisions.etag("points,problems,grids", caller.scope().codePatterns(), String.valueOf(caller.scope().departmentCode()),
-                box.toString(), String.valueOf(Math.min(z, RAW_FROM_ZOOM)), filters.key());
-        if (revisions.notModified(request, etag)) {
-            return null;
-        }
-        String body = z >= RAW_FROM_ZOOM ? points.pointsIn(box, caller.scope(), filters)
-                : points.clustersIn(box, ZoomLevel.clusterCellDegrees(z), caller.scope(), filters);
-        return GeoJsonResponses.revisioned(etag, body);
+        Supplier<String> body = z >= RAW_FROM_ZOOM ? () -> points.pointsIn(box, caller.scope(), filters)
+                : () -> points.clustersIn(box, ZoomLevel.clusterCellDegrees(z), caller.scope(), filters);
+        return revisions.geoJson(request, "points,problems,grids", body,
+                caller.scope().key(), box.toString(), String.valueOf(Math.min(z, RAW_FROM_ZOOM)), filters.key());
     }
 
 }

@@ -1,10 +1,11 @@
 package org.civicgrid.problems;
 
+import java.util.function.Supplier;
+
 import org.civicgrid.map.LayerRevisions;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.BoundingBox;
-import org.civicgrid.web.GeoJsonResponses;
 import org.civicgrid.web.ZoomLevel;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,13 +34,9 @@ class ProblemLayerController {
         BoundingBox box = BoundingBox.parse(bbox);
         int z = ZoomLevel.parse(zoom);
         boolean includeClosed = !filters.statuses().isEmpty();
-        String etag = revisions.etag("problems", caller.scope().codePatterns(), String.valueOf(caller.scope().departmentCode()),
-                box.toString(), String.valueOf(Math.min(z, RAW_FROM_ZOOM)), filters.key());
-        if (revisions.notModified(request, etag)) {
-            return null;
-        }
-        String body = z >= RAW_FROM_ZOOM ? layer.problems(box, caller.scope(), filters, includeClosed)
-                : layer.clusters(box, z, caller.scope(), filters, includeClosed);
-        return GeoJsonResponses.revisioned(etag, body);
+        Supplier<String> body = z >= RAW_FROM_ZOOM ? () -> layer.problems(box, caller.scope(), filters, includeClosed)
+                : () -> layer.clusters(box, z, caller.scope(), filters, includeClosed);
+        return revisions.geoJson(request, "problems", body,
+                caller.scope().key(), box.toString(), String.valueOf(Math.min(z, RAW_FROM_ZOOM)), filters.key());
     }
 }

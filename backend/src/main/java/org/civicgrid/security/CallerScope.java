@@ -25,6 +25,11 @@ public record CallerScope(List<String> areaCodes, Optional<String> departmentCod
         return areaCodes.stream().map(code -> code + "%").collect(Collectors.joining(","));
     }
 
+    /** A stable text of the scope, for cache keys. */
+    public String key() {
+        return codePatterns() + "|" + departmentCode.orElse("");
+    }
+
     /** Whether an area, grid or object with this code lies inside the scope. */
     public boolean covers(String code) {
         return code != null && areaCodes.stream().anyMatch(code::startsWith);

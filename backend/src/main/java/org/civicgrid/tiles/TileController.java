@@ -37,7 +37,7 @@ class TileController {
             throw new InvalidParameterException("layer", "'" + layer + "' is not one of " + TileRepository.QUERY_BY_LAYER.keySet().stream().sorted().toList());
         }
         TileAddress address = TileAddress.parse(z, x, y);
-        String etag = revisions.etag(REVISION_LAYERS, caller.scope().codePatterns(), String.valueOf(caller.scope().departmentCode()), layer,
+        String etag = revisions.etag(REVISION_LAYERS, caller.scope().key(), layer,
                 address.toString(), filters.key());
         if (revisions.notModified(request, etag)) {
             return null;
