@@ -31,7 +31,7 @@ class AreaStatsRepository {
                   AND a.boundary && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326))""";
 
     /** Counts per area: open, overdue, closed, due to close (closed or past the deadline), closed on time. */
-    private static final String STATS = """
+    private static final String STATS_FROM_PROBLEMS = """
             stats AS (
                 SELECT left(g.code, :codeLength) AS code,
                        count(*) FILTER (WHERE problem_is_open(p.status)) AS open,
@@ -45,6 +45,19 @@ class AreaStatsRepository {
                   AND (CAST(:department AS varchar) IS NULL OR p.handler_department_code = :department)
             """ + MapFilters.PROBLEM_CONDITIONS + """
                 GROUP BY 1),
+            """;
+
+    /** The same counts from the per-grid statistics (V5), for the unfiltered map: one row per grid instead of every problem. */
+    private static final String STATS_FROM_GRID_STATS = """
+            stats AS (
+                SELECT left(s.code, :codeLength) AS code, sum(s.open) AS open, sum(s.overdue) AS overdue, sum(s.closed) AS closed,
+                       sum(s.closed + s.overdue) AS due, sum(s.closed_on_time) AS closed_on_time
+                FROM grid_map_stats s
+                WHERE s.code LIKE ANY (string_to_array(:scope, ',')) AND left(s.code, :codeLength) IN (SELECT code FROM areas)
+                GROUP BY 1),
+            """;
+
+    private static final String MEASURED = """
             grid_counts AS (
                 SELECT left(code, :codeLength) AS code, count(*) AS grids FROM grid
                 WHERE valid_to IS NULL AND left(code, :codeLength) IN (SELECT code FROM areas) GROUP BY 1),
@@ -65,7 +78,7 @@ class AreaStatsRepository {
                 FROM areas a LEFT JOIN stats s ON s.code = a.code LEFT JOIN grid_counts gc ON gc.code = a.code
                 LEFT JOIN scores sc ON sc.code = a.code)""";
 
-    static final String AREA_STATS = "WITH " + AREAS + ",\n" + STATS + """
+    private static final String FEATURES = """
             SELECT json_build_object('type', 'FeatureCollection', 'legend', CAST(:legend AS json),
                    'features', coalesce(json_agg(json_build_object(
                        'type', 'Feature', 'id', m.code, 'geometry', ST_AsGeoJSON(m.boundary, 7)::json,
@@ -83,6 +96,9 @@ class AreaStatsRepository {
                            'closedOnTime', m.closed_on_time, 'grids', m.grids, 'scoreRate', round(m.score, 4)))
                    ORDER BY m.code), '[]'::json))::text
             FROM measured m""";
+
+    static final String AREA_STATS = "WITH " + AREAS + ",\n" + STATS_FROM_PROBLEMS + MEASURED + FEATURES;
+    static final String AREA_STATS_PRECOMPUTED = "WITH " + AREAS + ",\n" + STATS_FROM_GRID_STATS + MEASURED + FEATURES;
 
     static final String BY_STATUS = """
             SELECT p.status, count(*) FROM problem p JOIN grid g ON g.id = p.grid_id
@@ -130,7 +146,7 @@ class AreaStatsRepository {
 
     /** The areas of {@code level} inside {@code within} (a code prefix, "" for all) and the box, with their metric. */
     String areaStats(AreaLevel level, String within, BoundingBox box, AreaMetric metric, CallerScope scope, MapFilters filters) {
-        return statement(AREA_STATS, level, within, scope, filters, box)
+        return statement(precomputable(scope, filters) ? AREA_STATS_PRECOMPUTED : AREA_STATS, level, within, scope, filters, box)
                 .param("metric", metric.parameterValue).param("legend", json.writeValueAsString(metric.legend()))
                 .param("higherIsBetter", metric.higherIsBetter).param("greenLimit", metric.greenLimit)
                 .param("yellowLimit", metric.yellowLimit)
@@ -165,10 +181,15 @@ class AreaStatsRepository {
 
     Optional<String> oneArea(AreaLevel level, String code, CallerScope scope, MapFilters filters) {
         BoundingBox world = new BoundingBox(-180, -90, 180, 90);
-        String collection = statement(AREA_STATS, level, code, scope, filters, world)
+        String collection = statement(precomputable(scope, filters) ? AREA_STATS_PRECOMPUTED : AREA_STATS, level, code, scope, filters, world)
                 .param("metric", AreaMetric.OPEN.parameterValue).param("legend", "[]").param("higherIsBetter", false)
                 .param("greenLimit", 0.0).param("yellowLimit", 0.0).query(String.class).single();
         return collection.contains("\"code\"") ? Optional.of(collection) : Optional.empty();
+    }
+
+    /** The per-grid statistics hold every problem of the grid: they answer only when nothing narrows the problems down. */
+    private static boolean precomputable(CallerScope scope, MapFilters filters) {
+        return filters.isEmpty() && scope.departmentCode().isEmpty();
     }
 
     private JdbcClient.StatementSpec statement(String sql, AreaLevel level, String within, CallerScope scope, MapFilters filters,

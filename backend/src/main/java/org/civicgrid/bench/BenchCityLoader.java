@@ -81,6 +81,8 @@ final class BenchCityLoader {
             jdbc.execute("ALTER TABLE measurement_point ENABLE TRIGGER USER");
             jdbc.execute("ALTER TABLE problem ENABLE TRIGGER USER");
         }
+        log.info("Computing the per-grid map statistics");
+        jdbc.execute("SELECT rebuild_grid_map_stats()");
         jdbc.execute("ANALYZE");
         log.info("Benchmark city loaded in {} s", Duration.between(started, Instant.now()).toSeconds());
     }

@@ -69,6 +69,11 @@ public record MapFilters(List<String> pointTypes, List<String> actions, List<Str
                 .param("fLights", joined(lights)).param("fFrom", from).param("fTo", to).param("fPointTypes", joined(pointTypes));
     }
 
+    /** True when no filter is set: the answer covers every problem and point in scope. */
+    public boolean isEmpty() {
+        return equals(NONE);
+    }
+
     /** A stable text of the filters, for cache keys. */
     public String key() {
         return String.join("|", joined(pointTypes) + "", joined(actions) + "", joined(categories) + "", joined(statuses) + "",

@@ -53,6 +53,18 @@ class PointLayerRepository {
             """ + MapFilters.POINT_CONDITIONS + """
                   GROUP BY 1, 2) k""";
 
+    /** The unfiltered clusters from the per-grid statistics (V5): each grid's points at their mean position. */
+    static final String POINT_CLUSTERS_FROM_GRID_STATS = """
+            SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                       'type', 'Feature', 'geometry', ST_AsGeoJSON(ST_Point(k.lon, k.lat, 4326), 7)::json,
+                       'properties', json_build_object('cluster', true, 'count', k.n)) ORDER BY k.cell_x, k.cell_y), '[]'::json))::text
+            FROM (SELECT floor(s.points_lon_sum / s.points / :cell) AS cell_x, floor(s.points_lat_sum / s.points / :cell) AS cell_y,
+                         sum(s.points_lon_sum) / sum(s.points) AS lon, sum(s.points_lat_sum) / sum(s.points) AS lat, sum(s.points) AS n
+                  FROM grid g JOIN grid_map_stats s ON s.grid_id = g.id
+                  WHERE g.valid_to IS NULL AND g.boundary && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)
+                    AND s.points > 0 AND s.code LIKE ANY (string_to_array(:scope, ','))
+                  GROUP BY 1, 2) k""";
+
     private final JdbcClient jdbc;
 
     PointLayerRepository(JdbcClient jdbc) {
@@ -60,6 +72,10 @@ class PointLayerRepository {
     }
 
     String clustersIn(BoundingBox box, double cell, CallerScope scope, MapFilters filters) {
+        if (filters.isEmpty()) {
+            return box.bind(jdbc.sql(POINT_CLUSTERS_FROM_GRID_STATS)).param("scope", scope.codePatterns()).param("cell", cell)
+                    .query(String.class).single();
+        }
         return filters.bind(box.bind(jdbc.sql(POINT_CLUSTERS))).param("scope", scope.codePatterns()).param("cell", cell)
                 .query(String.class).single();
     }

@@ -41,6 +41,23 @@ class ProblemLayerRepository {
                          count(*) FILTER (WHERE problem_light(p.status, p.warning_at, p.deadline_at, now()) = 'GREEN') AS green
             """ + VISIBLE_IN_BOX + " GROUP BY 1, 2) k";
 
+    /**
+     * The unfiltered clusters from the per-grid statistics (V5): each grid meeting the box adds its open
+     * problems, at their mean position, to the cell of that position. Reads one row per grid.
+     */
+    static final String CLUSTERS_FROM_GRID_STATS = """
+            SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                       'type', 'Feature', 'geometry', ST_AsGeoJSON(ST_Point(k.lon, k.lat, 4326), 7)::json,
+                       'properties', json_build_object('cluster', true, 'count', k.n, 'red', k.red, 'yellow', k.yellow, 'green', k.green))
+                   ORDER BY k.cell_x, k.cell_y), '[]'::json))::text
+            FROM (SELECT floor(s.open_lon_sum / s.open / :cell) AS cell_x, floor(s.open_lat_sum / s.open / :cell) AS cell_y,
+                         sum(s.open_lon_sum) / sum(s.open) AS lon, sum(s.open_lat_sum) / sum(s.open) AS lat,
+                         sum(s.open) AS n, sum(s.red) AS red, sum(s.yellow) AS yellow, sum(s.green) AS green
+                  FROM grid g JOIN grid_map_stats s ON s.grid_id = g.id
+                  WHERE g.valid_to IS NULL AND g.boundary && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)
+                    AND s.open > 0 AND s.code LIKE ANY (string_to_array(:scope, ','))
+                  GROUP BY 1, 2) k""";
+
     /** Most problems one answer carries at street level; the map clusters below zoom 15 anyway. */
     static final int MAX_FEATURES = 5000;
 
@@ -55,6 +72,10 @@ class ProblemLayerRepository {
     }
 
     String clusters(BoundingBox box, int zoom, CallerScope scope, MapFilters filters, boolean includeClosed) {
+        if (filters.isEmpty() && scope.departmentCode().isEmpty() && !includeClosed) {
+            return box.bind(jdbc.sql(CLUSTERS_FROM_GRID_STATS)).param("scope", scope.codePatterns())
+                    .param("cell", org.civicgrid.web.ZoomLevel.clusterCellDegrees(zoom)).query(String.class).single();
+        }
         return bind(CLUSTERS, box, scope, filters, includeClosed).param("cell", org.civicgrid.web.ZoomLevel.clusterCellDegrees(zoom)).query(String.class).single();
     }
 

@@ -49,8 +49,10 @@ class MapServingTest {
         return jdbc.sql(sql).query(Long.class).single();
     }
 
+    /** Unfiltered low-zoom clusters come from the per-grid statistics: every open problem of the grids meeting the view. */
     @Test
-    void problemClustersAtLowZoomAddUpToTheOpenProblemsInTheViewport() throws Exception {
+    void problemClustersAtLowZoomAddUpToTheOpenProblemsOfTheGridsInTheViewport() throws Exception {
+        jdbc.sql("SELECT sweep_map_stats()").query(Integer.class).single();
         JsonNode clusters = getJson("/api/layers/problems?bbox=" + DISTRICT_BOX + "&zoom=12");
         long clustered = 0;
         long red = 0;
@@ -59,23 +61,38 @@ class MapServingTest {
             clustered += cluster.path("properties").path("count").asLong();
             red += cluster.path("properties").path("red").asLong();
         }
-        assertThat(clustered).isEqualTo(count("""
-                SELECT count(*) FROM problem WHERE problem_is_open(status)
-                AND location && ST_MakeEnvelope(120.5, 31.2, 120.8, 31.4, 4326)"""));
-        assertThat(red).isEqualTo(count("""
-                SELECT count(*) FROM problem WHERE problem_light(status, warning_at, deadline_at, now()) = 'RED'
-                AND location && ST_MakeEnvelope(120.5, 31.2, 120.8, 31.4, 4326)""")).isPositive();
+        String ofGridsInBox = """
+                FROM problem p JOIN grid g ON g.id = p.grid_id
+                WHERE g.valid_to IS NULL AND g.boundary && ST_MakeEnvelope(120.5, 31.2, 120.8, 31.4, 4326)""";
+        assertThat(clustered).isEqualTo(count("SELECT count(*) " + ofGridsInBox + " AND problem_is_open(p.status)")).isPositive();
+        assertThat(red).isEqualTo(count("SELECT count(*) " + ofGridsInBox
+                + " AND problem_light(p.status, p.warning_at, p.deadline_at, (SELECT swept_until FROM map_stats_clock)) = 'RED'")).isPositive();
         assertThat(clusters.path("features").size()).as("clusters, not single problems").isLessThan((int) clustered);
     }
 
+    /** A filter narrows the problems down, so the clusters are counted from the problems themselves, by position. */
     @Test
-    void pointClustersAddUpToThePointsInTheViewport() throws Exception {
+    void filteredProblemClustersAddUpToTheMatchingProblemsInTheViewport() throws Exception {
+        JsonNode clusters = getJson("/api/layers/problems?bbox=" + DISTRICT_BOX + "&zoom=12&light=RED,YELLOW");
+        long clustered = 0;
+        for (JsonNode cluster : clusters.path("features")) {
+            clustered += cluster.path("properties").path("count").asLong();
+        }
+        assertThat(clustered).isEqualTo(count("""
+                SELECT count(*) FROM problem WHERE problem_light(status, warning_at, deadline_at, now()) IN ('RED', 'YELLOW')
+                AND location && ST_MakeEnvelope(120.5, 31.2, 120.8, 31.4, 4326)""")).isPositive();
+    }
+
+    @Test
+    void pointClustersAddUpToThePointsOfTheGridsInTheViewport() throws Exception {
         JsonNode clusters = getJson("/api/layers/points?bbox=" + DISTRICT_BOX + "&zoom=12");
         long clustered = 0;
         for (JsonNode cluster : clusters.path("features")) {
             clustered += cluster.path("properties").path("count").asLong();
         }
-        assertThat(clustered).isEqualTo(count("SELECT count(*) FROM measurement_point WHERE geom && ST_MakeEnvelope(120.5, 31.2, 120.8, 31.4, 4326)"));
+        assertThat(clustered).isEqualTo(count("""
+                SELECT count(*) FROM measurement_point mp JOIN grid g ON g.id = mp.grid_id
+                WHERE g.valid_to IS NULL AND g.boundary && ST_MakeEnvelope(120.5, 31.2, 120.8, 31.4, 4326)""")).isPositive();
     }
 
     @Test
