@@ -24,10 +24,12 @@ class TileController {
 
     private final TileRepository tiles;
     private final LayerRevisions revisions;
+    private final TileCache cache;
 
-    TileController(TileRepository tiles, LayerRevisions revisions) {
+    TileController(TileRepository tiles, LayerRevisions revisions, TileCache cache) {
         this.tiles = tiles;
         this.revisions = revisions;
+        this.cache = cache;
     }
 
     @GetMapping("/tiles/{layer}/{z}/{x}/{y}.mvt")
@@ -43,6 +45,6 @@ class TileController {
             return null;
         }
         return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache().cachePrivate()).contentType(MVT)
-                .body(tiles.tile(layer, address, caller.scope(), filters));
+                .body(cache.get(etag, () -> tiles.tile(layer, address, caller.scope(), filters)));
     }
 }
