@@ -52,7 +52,7 @@ export function createLeaderMap(host, { config, getContext, onViewChange, hotspo
   if (baseLayer) baseLayer.addTo(map);
   L.control.scale({ metric: true, imperial: false, position: 'bottomleft' }).addTo(map);
 
-  const areas = createAreasLayer(map, { labels: true });
+  const areas = createAreasLayer(map, { labels: false }); // like the wall map: outlines only, the heatmap is the subject
   areas.layer.addTo(map);
   map.createPane('heatmap').classList.add('ld-pane-heatmap');
   const heat = L.geoJSON(null, {
