@@ -9,6 +9,7 @@ import { hasRole, roleLabel } from './roles.js';
 const NAV_LINKS = [
   ['./', 'nav-map', 'nav.map', '地图', false],
   ['worklist.html', 'nav-worklist', 'nav.worklist', '工作台', false],
+  ['leader.html', 'nav-leader', 'nav.leader', '领导看板', true],
   ['inspect.html', 'nav-inspect', 'nav.inspect', '督查', true],
   ['account.html', 'nav-account', 'nav.account', '账户', false],
   ['admin.html', 'nav-admin', 'nav.admin', '用户管理', true],
@@ -108,6 +109,8 @@ export function initAppBar(user) {
   const audit = document.getElementById('nav-audit');
   const inspect = document.getElementById('nav-inspect');
   if (inspect) inspect.hidden = !hasRole(user, 'INSPECTOR');
+  const leader = document.getElementById('nav-leader');
+  if (leader) leader.hidden = !(hasRole(user, 'ADMIN') || hasRole(user, 'LEADER'));
   if (admin) admin.hidden = !hasRole(user, 'ADMIN');
   if (audit) audit.hidden = !(hasRole(user, 'ADMIN') || hasRole(user, 'LEADER'));
   markCurrentPage();
