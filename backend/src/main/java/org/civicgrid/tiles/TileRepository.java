@@ -38,17 +38,30 @@ class TileRepository {
             )
             SELECT ST_AsMVT(features.*, 'points', 4096, 'geom', 'id') FROM features""";
 
-    static final String PROBLEMS = BOUNDS + """
+    /** Problems of every status the filters allow (a status filter is set). */
+    static final String PROBLEMS_ANY_STATUS = BOUNDS + """
             features AS (
                 SELECT ST_AsMVTGeom(ST_Transform(p.location, 3857), bounds.env, 4096, 64, true) AS geom,
                        p.id, p.status, p.category_code, problem_light(p.status, p.warning_at, p.deadline_at, now()) AS light
                 FROM problem p JOIN grid g ON g.id = p.grid_id CROSS JOIN bounds
                 WHERE p.location && bounds.env4326 AND g.code LIKE ANY (string_to_array(:scope, ','))
                   AND (CAST(:department AS varchar) IS NULL OR p.handler_department_code = :department)
-                  AND (:includeClosed OR problem_is_open(p.status))
             """ + MapFilters.PROBLEM_CONDITIONS + """
             )
             SELECT ST_AsMVT(features.*, 'problems', 4096, 'geom', 'id') FROM features""";
+
+    /** Open problems only (no status filter): the literal condition lets PostgreSQL use the open problems' own index. */
+    static final String PROBLEMS = PROBLEMS_ANY_STATUS.replace("WHERE p.location && bounds.env4326",
+            "WHERE problem_is_open(p.status) AND p.location && bounds.env4326");
+
+    /** Unfiltered grids take their open-problem count from the per-grid statistics (V5). */
+    static final String GRIDS_PRECOMPUTED = BOUNDS + """
+            features AS (
+                SELECT ST_AsMVTGeom(ST_Transform(g.boundary, 3857), bounds.env, 4096, 64, true) AS geom,
+                       g.id, g.code, g.name, g.community_code, coalesce(s.open, 0) AS open_problems
+                FROM grid g CROSS JOIN bounds LEFT JOIN grid_map_stats s ON s.grid_id = g.id
+                WHERE g.valid_to IS NULL AND g.boundary && bounds.env4326 AND g.code LIKE ANY (string_to_array(:scope, ',')))
+            SELECT ST_AsMVT(features.*, 'grids', 4096, 'geom', 'id') FROM features""";
 
     /** The allow-list of layers: a path segment never becomes SQL. */
     static final Map<String, String> QUERY_BY_LAYER = Map.of("grids", GRIDS, "points", POINTS, "problems", PROBLEMS);
@@ -60,11 +73,21 @@ class TileRepository {
     }
 
     byte[] tile(String layer, TileAddress tile, CallerScope scope, MapFilters filters) {
-        JdbcClient.StatementSpec statement = filters.bind(jdbc.sql(QUERY_BY_LAYER.get(layer)))
+        JdbcClient.StatementSpec statement = filters.bind(jdbc.sql(query(layer, scope, filters)))
                 .param("z", tile.z()).param("x", tile.x()).param("y", tile.y())
-                .param("scope", scope.codePatterns()).param("department", scope.departmentCode().orElse(null))
-                .param("includeClosed", !filters.statuses().isEmpty());
+                .param("scope", scope.codePatterns()).param("department", scope.departmentCode().orElse(null));
         byte[] bytes = statement.query(byte[].class).optional().orElse(null);
         return bytes == null ? new byte[0] : bytes;
+    }
+
+    /** The statement for a layer: the open problems unless a status is asked for; precomputed grid counts when nothing is filtered. */
+    static String query(String layer, CallerScope scope, MapFilters filters) {
+        if (layer.equals("problems") && !filters.statuses().isEmpty()) {
+            return PROBLEMS_ANY_STATUS;
+        }
+        if (layer.equals("grids") && filters.isEmpty() && scope.departmentCode().isEmpty()) {
+            return GRIDS_PRECOMPUTED;
+        }
+        return QUERY_BY_LAYER.get(layer);
     }
 }
