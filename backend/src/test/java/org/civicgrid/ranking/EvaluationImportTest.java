@@ -26,7 +26,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -84,14 +84,14 @@ class EvaluationImportTest {
                 .query(String.class).single();
     }
 
-    JsonNode call(MockHttpServletRequestBuilder request, String user, int expected) throws Exception {
+    JsonNode call(AbstractMockHttpServletRequestBuilder<?> request, String user, int expected) throws Exception {
         MockHttpServletResponse response = mvc.perform(request.with(TestSignIn.as(jdbc, user)).with(csrf())).andReturn().getResponse();
         String body = response.getContentAsString(StandardCharsets.UTF_8);
         assertThat(response.getStatus()).as(body).isEqualTo(expected);
         return json.readTree(body);
     }
 
-    private MockHttpServletRequestBuilder upload(String name, byte[] content) {
+    private AbstractMockHttpServletRequestBuilder<?> upload(String name, byte[] content) {
         return multipart("/api/evaluations/import").file(new MockMultipartFile("file", name, "application/octet-stream", content));
     }
 
