@@ -221,6 +221,24 @@ class AccessMatrixTest {
                 int[] tile = org.civicgrid.tiles.TileMath.tileOf(target.lon(), target.lat(), 16);
                 yield get("/tiles/grids/16/{x}/{y}.mvt", tile[0], tile[1]);
             }
+            case "GET /api/rankings" -> get("/api/rankings").param("level", "grid").param("week", "2025-03-03").param("within", target.communityCode());
+            case "GET /api/rankings/weights" -> get("/api/rankings/weights");
+            case "PUT /api/rankings/weights" -> jsonBody(put("/api/rankings/weights"),
+                    jdbc.sql("SELECT json_object_agg(component, weight::float8)::text FROM ranking_weight").query(String.class).single());
+            case "POST /api/evaluations/import" -> multipart("/api/evaluations/import").file(new MockMultipartFile("file", "eval.csv", "text/csv",
+                    ("evaluation,evaluated_on,point_code,criterion,score,max_score\n市测,2020-03-01," + pointCode(target.pointId()) + ",矩阵测试,1,2\n")
+                            .getBytes(StandardCharsets.UTF_8)));
+            case "GET /api/evaluations" -> {
+                evaluationOf(target.pointId());
+                yield get("/api/evaluations").param("within", target.communityCode()).param("limit", "1000");
+            }
+            case "GET /api/campaign" -> get("/api/campaign");
+            case "PUT /api/campaign" -> jsonBody(put("/api/campaign"), jdbc.sql("""
+                    SELECT json_build_object('name', c.name, 'evaluationDate', c.evaluation_date, 'phases',
+                           (SELECT json_agg(json_build_object('code', p.code, 'nameZh', p.name_zh, 'nameEn', p.name_en, 'startsOn', p.starts_on,
+                                   'endsOn', p.ends_on) ORDER BY p.sort_order) FROM campaign_phase p WHERE p.campaign_id = c.id))::text
+                    FROM campaign c WHERE c.id = 1""").query(String.class).single());
+            case "GET /api/campaign/clearance" -> get("/api/campaign/clearance").param("level", "grid").param("within", target.communityCode());
             default -> throw new IllegalStateException("access-matrix.csv names " + endpoint + " but the test cannot call it yet");
         };
     }
@@ -251,6 +269,11 @@ class AccessMatrixTest {
             case "GET /api/areas/{code}/summary" -> answer.path("code").asString().equals(target.gridCode());
             case "GET /api/layers/problems" -> anyMatch(answer.path("features"), f -> f.path("properties").path("id").asLong() == target.problemId());
             case "GET /api/search" -> anyMatch(answer, h -> target.gridCode().equals(h.path("code").asString()) && h.path("kind").asString().equals("GRID"));
+            case "GET /api/rankings" -> anyMatch(answer.path("rows"), r -> r.path("code").asString().equals(target.gridCode()));
+            case "GET /api/rankings/weights", "PUT /api/rankings/weights" -> answer.path("closureRate").isNumber();
+            case "GET /api/evaluations" -> anyMatch(answer, e -> e.path("pointCode").asString().equals(pointCode(target.pointId())));
+            case "GET /api/campaign", "PUT /api/campaign" -> answer.path("phases").isArray() && !answer.path("phases").isEmpty();
+            case "GET /api/campaign/clearance" -> anyMatch(answer.path("rows"), r -> r.path("code").asString().equals(target.gridCode()));
             default -> throw new IllegalStateException("No content check for " + endpoint);
         };
     }
@@ -359,6 +382,18 @@ class AccessMatrixTest {
         return jdbc.sql("""
                 SELECT json_build_object('sortOrder', sort_order, 'textZh', text_zh, 'textEn', text_en, 'categoryCode', category_code,
                                          'active', active)::text FROM checklist_item WHERE code = ?""").param(code).query(String.class).single();
+    }
+
+    private String pointCode(long pointId) {
+        return jdbc.sql("SELECT external_id FROM measurement_point WHERE id = ?").param(pointId).query(String.class).single();
+    }
+
+    /** An imported external evaluation of the point, so that the listing has something to show. */
+    private void evaluationOf(long pointId) {
+        jdbc.sql("""
+                WITH b AS (INSERT INTO evaluation_batch (file_name, row_count, imported_by) SELECT 'matrix', 1, min(id) FROM app_user RETURNING id)
+                INSERT INTO external_evaluation (batch_id, evaluation, evaluated_on, point_id, criterion, score, max_score)
+                SELECT b.id, 'CITY', DATE '2020-03-01', ?, '矩阵测试', 1, 2 FROM b""").param(pointId).update();
     }
 
     private static Map<String, Map<String, String>> matrix() {
