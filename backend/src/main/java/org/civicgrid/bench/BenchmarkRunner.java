@@ -91,7 +91,7 @@ class BenchmarkRunner implements ApplicationRunner {
     public void run(ApplicationArguments args) throws Exception {
         ensureCity();
         String token = benchToken();
-        CallerScope everything = new CallerScope(jdbc.sql("SELECT code FROM district ORDER BY code").query(String.class).list(), Optional.empty());
+        CallerScope everything = new CallerScope(jdbc.sql("SELECT code FROM district ORDER BY code").query(String.class).list(), Optional.empty(), true);
         double[] extent = jdbc.sql("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(boundary)::geometry e FROM district) x")
                 .query((rs, n) -> new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)}).single();
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();

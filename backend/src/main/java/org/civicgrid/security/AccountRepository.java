@@ -21,12 +21,18 @@ class AccountRepository {
     static final String ACCOUNT_BY_USERNAME = """
             SELECT u.id, u.username, u.display_name, u.password_hash, u.enabled, u.locked_until, u.failed_logins, u.department_code, u.must_change_password,
                    array(SELECT r.role FROM user_role r WHERE r.user_id = u.id ORDER BY r.role) AS roles,
-                   array(SELECT s.area_code FROM user_area_scope s WHERE s.user_id = u.id ORDER BY s.area_code) AS scope
+                   array(SELECT s.area_code FROM user_area_scope s WHERE s.user_id = u.id ORDER BY s.area_code) AS scope,
+                   EXISTS (SELECT 1 FROM district)
+                       AND (SELECT count(*) FROM user_area_scope s JOIN district d ON d.code = s.area_code WHERE s.user_id = u.id)
+                           = (SELECT count(*) FROM district) AS whole_city
             FROM app_user u WHERE u.username = :username""";
     static final String ACCOUNT_BY_ID = """
             SELECT u.id, u.username, u.display_name, u.password_hash, u.enabled, u.locked_until, u.failed_logins, u.department_code, u.must_change_password,
                    array(SELECT r.role FROM user_role r WHERE r.user_id = u.id ORDER BY r.role) AS roles,
-                   array(SELECT s.area_code FROM user_area_scope s WHERE s.user_id = u.id ORDER BY s.area_code) AS scope
+                   array(SELECT s.area_code FROM user_area_scope s WHERE s.user_id = u.id ORDER BY s.area_code) AS scope,
+                   EXISTS (SELECT 1 FROM district)
+                       AND (SELECT count(*) FROM user_area_scope s JOIN district d ON d.code = s.area_code WHERE s.user_id = u.id)
+                           = (SELECT count(*) FROM district) AS whole_city
             FROM app_user u WHERE u.id = :id""";
     static final String RECORD_FAILURE = """
             UPDATE app_user
@@ -38,7 +44,8 @@ class AccountRepository {
     static final String RECORD_SUCCESS = "UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = :id";
 
     record Account(long id, String username, String displayName, String passwordHash, boolean enabled, Instant lockedUntil,
-                   int failedLogins, String departmentCode, Set<Role> roles, List<String> scope, boolean mustChangePassword) {
+                   int failedLogins, String departmentCode, Set<Role> roles, List<String> scope, boolean mustChangePassword,
+                   boolean wholeCity) {
 
         boolean lockedAt(Instant now) {
             return lockedUntil != null && lockedUntil.isAfter(now);
@@ -79,7 +86,7 @@ class AccountRepository {
         return new Account(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"), rs.getString("password_hash"),
                 rs.getBoolean("enabled"), instant(rs.getTimestamp("locked_until")), rs.getInt("failed_logins"),
                 rs.getString("department_code"), roles, List.of(strings(rs.getArray("scope"))),
-                rs.getBoolean("must_change_password"));
+                rs.getBoolean("must_change_password"), rs.getBoolean("whole_city"));
     }
 
     private static String[] strings(Array array) throws SQLException {

@@ -9,8 +9,12 @@ import java.util.stream.Collectors;
  * code is the prefix of every code below it), and for handlers their department's dispatched problems.
  * Repositories bind {@link #codePatterns()} as one parameter: {@code code LIKE ANY (string_to_array(:scope, ','))}.
  */
-public record CallerScope(List<String> areaCodes, Optional<String> departmentCode) {
+public record CallerScope(List<String> areaCodes, Optional<String> departmentCode, boolean wholeCity) {
 
+    /**
+     * {@code wholeCity}: the areas are every district there is. Such a caller's patterns collapse to one
+     * "%": a city leader's query then tests one pattern per row instead of one per district.
+     */
     public CallerScope {
         areaCodes = List.copyOf(areaCodes);
         for (String code : areaCodes) {
@@ -20,8 +24,15 @@ public record CallerScope(List<String> areaCodes, Optional<String> departmentCod
         }
     }
 
+    public CallerScope(List<String> areaCodes, Optional<String> departmentCode) {
+        this(areaCodes, departmentCode, false);
+    }
+
     /** LIKE patterns for the subtrees, comma-separated (codes are digits only, so nothing needs escaping). */
     public String codePatterns() {
+        if (wholeCity) {
+            return "%";
+        }
         return areaCodes.stream().map(code -> code + "%").collect(Collectors.joining(","));
     }
 
@@ -32,7 +43,7 @@ public record CallerScope(List<String> areaCodes, Optional<String> departmentCod
 
     /** Whether an area, grid or object with this code lies inside the scope. */
     public boolean covers(String code) {
-        return code != null && areaCodes.stream().anyMatch(code::startsWith);
+        return code != null && (wholeCity || areaCodes.stream().anyMatch(code::startsWith));
     }
 
     public boolean isEmpty() {

@@ -55,7 +55,8 @@ public class CurrentUserResolver implements HandlerMethodArgumentResolver {
         return new CurrentUser(account.id(), account.username(), account.displayName(), account.roles(),
                 new CallerScope(account.scope(),
                         // Only handlers are limited to their department's problems; others see all problems of their areas.
-                        Optional.ofNullable(account.roles().contains(Role.HANDLER) ? account.departmentCode() : null)), AuditTrail.clientAddress(),
+                        Optional.ofNullable(account.roles().contains(Role.HANDLER) ? account.departmentCode() : null),
+                        account.wholeCity()), AuditTrail.clientAddress(),
                 account.mustChangePassword());
     }
 
