@@ -3,8 +3,7 @@
 -- index range per grid: the area's grids come from a prefix match on their code, then one probe per
 -- grid and timestamp. A district of 4,000 grids and a week is ~4,000 short index ranges per count.
 
--- Area subtree by code prefix (LIKE '320508001%') whatever the database collation.
-CREATE INDEX grid_code_prefix_idx ON grid (code varchar_pattern_ops);
+-- (The area subtree by code prefix uses grid_code_prefix_idx of V2.)
 
 -- Flows in a period, per grid (the existing single-column indexes cannot combine grid and time).
 CREATE INDEX problem_grid_reported_idx ON problem (grid_id, reported_at) INCLUDE (category_code);

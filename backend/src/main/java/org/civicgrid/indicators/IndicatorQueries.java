@@ -121,7 +121,7 @@ public final class IndicatorQueries {
                    'max', coalesce(max(b.n), 0),
                    'features', coalesce(json_agg(json_build_object(
                        'type', 'Feature', 'id', b.cell_id,
-                       'geometry', ST_AsGeoJSON(ST_Transform(ST_Hexagon(:size, b.i, b.j), 4326), 6)::json,
+                       'geometry', ST_AsGeoJSON(ST_Transform(ST_SetSRID(ST_Hexagon(:size, b.i, b.j), 3857), 4326), 6)::json,
                        'properties', json_build_object('count', b.n, 'cellId', b.cell_id)) ORDER BY b.i, b.j), '[]'::json))::text
             FROM bins b""";
 
@@ -140,7 +140,7 @@ public final class IndicatorQueries {
                            WHERE cl.i = t.i AND cl.j = t.j GROUP BY cl.point_id, mp.name
                            ORDER BY count(*) DESC, cl.point_id LIMIT 3) y))
                    ORDER BY t.n DESC, t.i, t.j), '[]'::json))::text
-            FROM top t CROSS JOIN LATERAL (SELECT ST_Transform(ST_Centroid(ST_Hexagon(:size, t.i, t.j)), 4326) AS geom) c""";
+            FROM top t CROSS JOIN LATERAL (SELECT ST_Transform(ST_Centroid(ST_SetSRID(ST_Hexagon(:size, t.i, t.j), 3857)), 4326) AS geom) c""";
 
     /** {@code GET /api/indicators}: one row with the raw counts (see {@link Indicators} for the formulas). */
     public static String indicatorsSql() {

@@ -221,6 +221,14 @@ class AccessMatrixTest {
                 int[] tile = org.civicgrid.tiles.TileMath.tileOf(target.lon(), target.lat(), 16);
                 yield get("/tiles/grids/16/{x}/{y}.mvt", tile[0], tile[1]);
             }
+            case "GET /api/indicators" -> get("/api/indicators").param("area", target.gridCode()).param("from", lastWeek()).param("to", today());
+            case "GET /api/indicators/trend" -> get("/api/indicators/trend").param("area", target.gridCode()).param("weeks", "2");
+            case "GET /api/indicators/breakdown" -> get("/api/indicators/breakdown").param("area", target.gridCode()).param("from", lastWeek())
+                    .param("to", today()).param("by", "category");
+            case "GET /api/heatmap" -> get("/api/heatmap").param("bbox", target.pointBox()).param("zoom", "17").param("from", lastWeek())
+                    .param("to", today());
+            case "GET /api/heatmap/hotspots" -> get("/api/heatmap/hotspots").param("bbox", target.pointBox()).param("zoom", "17")
+                    .param("from", lastWeek()).param("to", today());
             default -> throw new IllegalStateException("access-matrix.csv names " + endpoint + " but the test cannot call it yet");
         };
     }
@@ -251,6 +259,11 @@ class AccessMatrixTest {
             case "GET /api/areas/{code}/summary" -> answer.path("code").asString().equals(target.gridCode());
             case "GET /api/layers/problems" -> anyMatch(answer.path("features"), f -> f.path("properties").path("id").asLong() == target.problemId());
             case "GET /api/search" -> anyMatch(answer, h -> target.gridCode().equals(h.path("code").asString()) && h.path("kind").asString().equals("GRID"));
+            case "GET /api/indicators", "GET /api/indicators/trend" -> answer.path("area").path("code").asString().equals(target.gridCode());
+            case "GET /api/indicators/breakdown" -> anyMatch(answer.path("rows"),
+                    r -> r.path("code").asString().equals("EXPOSED_GARBAGE") && r.path("reported").asLong() > 0);
+            case "GET /api/heatmap" -> anyMatch(answer.path("features"), f -> f.path("properties").path("count").asLong() > 0);
+            case "GET /api/heatmap/hotspots" -> anyMatch(answer.path("hotspots"), h -> h.path("count").asLong() > 0);
             default -> throw new IllegalStateException("No content check for " + endpoint);
         };
     }
@@ -339,6 +352,14 @@ class AccessMatrixTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String today() {
+        return java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
+    }
+
+    private static String lastWeek() {
+        return java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).minusDays(6).toString();
     }
 
     private long problemVersion(long id) {
