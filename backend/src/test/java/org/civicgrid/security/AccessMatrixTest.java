@@ -239,6 +239,14 @@ class AccessMatrixTest {
                                    'endsOn', p.ends_on) ORDER BY p.sort_order) FROM campaign_phase p WHERE p.campaign_id = c.id))::text
                     FROM campaign c WHERE c.id = 1""").query(String.class).single());
             case "GET /api/campaign/clearance" -> get("/api/campaign/clearance").param("level", "grid").param("within", target.communityCode());
+            case "GET /api/indicators" -> get("/api/indicators").param("area", target.gridCode()).param("from", lastWeek()).param("to", today());
+            case "GET /api/indicators/trend" -> get("/api/indicators/trend").param("area", target.gridCode()).param("weeks", "2");
+            case "GET /api/indicators/breakdown" -> get("/api/indicators/breakdown").param("area", target.gridCode()).param("from", lastWeek())
+                    .param("to", today()).param("by", "category");
+            case "GET /api/heatmap" -> get("/api/heatmap").param("bbox", target.pointBox()).param("zoom", "17").param("from", lastWeek())
+                    .param("to", today());
+            case "GET /api/heatmap/hotspots" -> get("/api/heatmap/hotspots").param("bbox", target.pointBox()).param("zoom", "17")
+                    .param("from", lastWeek()).param("to", today());
             default -> throw new IllegalStateException("access-matrix.csv names " + endpoint + " but the test cannot call it yet");
         };
     }
@@ -274,6 +282,11 @@ class AccessMatrixTest {
             case "GET /api/evaluations" -> anyMatch(answer, e -> e.path("pointCode").asString().equals(pointCode(target.pointId())));
             case "GET /api/campaign", "PUT /api/campaign" -> answer.path("phases").isArray() && !answer.path("phases").isEmpty();
             case "GET /api/campaign/clearance" -> anyMatch(answer.path("rows"), r -> r.path("code").asString().equals(target.gridCode()));
+            case "GET /api/indicators", "GET /api/indicators/trend" -> answer.path("area").path("code").asString().equals(target.gridCode());
+            case "GET /api/indicators/breakdown" -> anyMatch(answer.path("rows"),
+                    r -> r.path("code").asString().equals("EXPOSED_GARBAGE") && r.path("reported").asLong() > 0);
+            case "GET /api/heatmap" -> anyMatch(answer.path("features"), f -> f.path("properties").path("count").asLong() > 0);
+            case "GET /api/heatmap/hotspots" -> anyMatch(answer.path("hotspots"), h -> h.path("count").asLong() > 0);
             default -> throw new IllegalStateException("No content check for " + endpoint);
         };
     }
@@ -362,6 +375,14 @@ class AccessMatrixTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String today() {
+        return java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
+    }
+
+    private static String lastWeek() {
+        return java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).minusDays(6).toString();
     }
 
     private long problemVersion(long id) {
