@@ -33,6 +33,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,7 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
 final class GeoJsonFiles {
 
     static final GeometryFactory FACTORY = new GeometryFactory(new PrecisionModel(), 4326);
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) // features are read one by one from a stream
+            .build();
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern EPSG = Pattern.compile("EPSG:+(?:[0-9.]*:)?(\\d+)$", Pattern.CASE_INSENSITIVE);
 

@@ -17,11 +17,13 @@ import java.util.zip.ZipOutputStream;
 final class ZipEntries {
 
     private static final int MAX_ENTRIES = 1000;
+    private static final java.util.regex.Pattern GIS_FILE = java.util.regex.Pattern.compile(
+            "\\.(shp|shx|dbf|prj|cpg|gpkg|geojson|json)$", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private ZipEntries() {
     }
 
-    /** The files of the zip by their path inside it (folders and macOS resource forks left out). */
+    /** The files of the zip by their path inside it (folders and macOS resource forks left out; files of other types empty). */
     static Map<String, byte[]> unzip(byte[] zip) {
         try {
             return unzip(zip, StandardCharsets.UTF_8);
@@ -43,7 +45,10 @@ final class ZipEntries {
                     throw new GeoFileException("the zip holds more than " + MAX_ENTRIES + " entries");
                 }
                 checkPath(name);
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                String base = name.substring(name.lastIndexOf('/') + 1);
+                boolean keep = !entry.isDirectory() && !name.startsWith("__MACOSX/") && !base.startsWith("._");
+                // only the files a reader may need are kept in memory; the others are counted and dropped
+                ByteArrayOutputStream out = keep && GIS_FILE.matcher(base).find() ? new ByteArrayOutputStream() : null;
                 int n;
                 while ((n = in.read(buffer)) > 0) {
                     total += n;
@@ -51,13 +56,13 @@ final class ZipEntries {
                         throw new GeoFileException("the zip unpacks to more than " + GeoFiles.MAX_UNZIPPED_BYTES
                                 + " bytes (200 MB)");
                     }
-                    out.write(buffer, 0, n);
+                    if (out != null) {
+                        out.write(buffer, 0, n);
+                    }
                 }
-                String base = name.substring(name.lastIndexOf('/') + 1);
-                if (entry.isDirectory() || name.startsWith("__MACOSX/") || base.startsWith("._")) {
-                    continue;
+                if (keep) {
+                    entries.put(name, out == null ? new byte[0] : out.toByteArray());
                 }
-                entries.put(name, out.toByteArray());
             }
         } catch (ZipException e) {
             throw new GeoFileException("the zip is damaged: " + e.getMessage());
