@@ -25,6 +25,8 @@ final class Crs {
     final String name;
     /** null = already lon/lat. */
     private final CoordinateReferenceSystem source;
+    /** Made on first use; like every Crs it serves one read on one thread (proj4j transforms keep state). */
+    private CoordinateTransform transform;
 
     private Crs(String name, CoordinateReferenceSystem source) {
         this.name = name;
@@ -86,9 +88,11 @@ final class Crs {
         if (geometry == null || source == null) {
             return geometry;
         }
-        CoordinateReferenceSystem target = wgs84Like(source) ? source.createGeographic() : FACTORY.createFromParameters(
-                "WGS84", "+proj=longlat +datum=WGS84 +no_defs");
-        CoordinateTransform transform = TRANSFORMS.createTransform(source, target);
+        if (transform == null) {
+            CoordinateReferenceSystem target = wgs84Like(source) ? source.createGeographic()
+                    : FACTORY.createFromParameters("WGS84", "+proj=longlat +datum=WGS84 +no_defs");
+            transform = TRANSFORMS.createTransform(source, target);
+        }
         Geometry copy = geometry.copy();
         ProjCoordinate in = new ProjCoordinate();
         ProjCoordinate out = new ProjCoordinate();

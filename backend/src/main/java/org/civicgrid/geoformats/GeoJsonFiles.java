@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * GeoJSON (RFC 7946): a FeatureCollection, a single Feature or a bare geometry. Features are streamed, so a
  * large file is never held as one tree. A legacy "crs" member (EPSG:4326/4490/CRS84, a CGCS2000
- * Gauss-Krüger code, any EPSG code proj4j knows) is honoured. Strings of the form YYYY-MM-DD are read as dates.
+ * Gauss-Krüger code, any EPSG code proj4j knows) is honoured. Strings of the form YYYY-MM-DD are read as dates;
+ * a Feature's "id" member becomes the property "id" unless the properties have one.
  */
 final class GeoJsonFiles {
 
@@ -159,6 +160,10 @@ final class GeoJsonFiles {
             for (Map.Entry<String, JsonNode> p : props.properties()) {
                 properties.put(p.getKey(), value(p.getValue()));
             }
+        }
+        JsonNode id = node.get("id");
+        if (id != null && !id.isNull() && !properties.containsKey("id")) {
+            properties.put("id", value(id)); // the Feature's own id, a stable external id for re-imports
         }
         return new Raw(g, properties);
     }

@@ -98,6 +98,9 @@ final class ShapefileFiles {
             throw new GeoFileException("the .shp is not a shapefile (file code " + big.getInt(0) + ", expected 9994)");
         }
         long declared = 2L * Integer.toUnsignedLong(big.getInt(24));
+        if (declared < 100) {
+            throw new GeoFileException("the .shp header is damaged: it declares " + declared + " bytes");
+        }
         if (declared > shp.length) {
             throw new GeoFileException("the .shp is truncated: its header declares " + declared + " bytes but it has "
                     + shp.length);

@@ -135,6 +135,20 @@ class GeoFilesBadInputTest {
     }
 
     @Test
+    void geoJsonFeatureIdBecomesTheIdProperty() {
+        String json = """
+                {"type": "Feature", "id": "grid-17", "properties": {"名称": "一网格", "d": "2024-02-30"},
+                 "geometry": {"type": "Point", "coordinates": [120.5, 31.2]}}""";
+
+        List<GeoFeature> read = GeoFiles.read("one.json", json.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read).hasSize(1);
+        // "2024-02-30" looks like a date but is none: kept as text
+        assertThat(read.get(0).properties()).containsExactly(Map.entry("名称", "一网格"), Map.entry("d", "2024-02-30"),
+                Map.entry("id", "grid-17"));
+    }
+
+    @Test
     void unknownFormat() {
         assertThatThrownBy(() -> GeoFiles.read("notes.txt", "hello".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(GeoFileException.class)

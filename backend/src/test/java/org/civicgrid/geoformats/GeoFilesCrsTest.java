@@ -76,9 +76,13 @@ class GeoFilesCrsTest {
     static void assertBackAtLonLat(List<GeoFeature> read, List<GeoFeature> original, boolean normalize) {
         assertThat(read).hasSameSizeAs(original);
         for (int i = 0; i < original.size(); i++) {
-            Geometry a = normalize ? read.get(i).geometry().norm() : read.get(i).geometry();
-            Geometry e = normalize ? original.get(i).geometry().norm() : original.get(i).geometry();
-            assertThat(a.equalsExact(e, 1e-6)).as("feature %d: %s is back at %s", i + 1, a, e).isTrue();
+            if (normalize) { // ring orientation and start vertex may differ
+                Samples.assertSameShape(read.get(i).geometry(), original.get(i).geometry(), 1e-6);
+            } else {
+                Geometry a = read.get(i).geometry();
+                Geometry e = original.get(i).geometry();
+                assertThat(a.equalsExact(e, 1e-6)).as("feature %d: %s is back at %s", i + 1, a, e).isTrue();
+            }
             assertThat(read.get(i).properties()).isEqualTo(original.get(i).properties());
         }
     }

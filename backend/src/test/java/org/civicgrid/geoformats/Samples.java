@@ -75,6 +75,24 @@ final class Samples {
         assertThat(a.equalsExact(e, 1e-7)).as("%s equals %s", actual, expected).isTrue();
     }
 
+    /**
+     * Same shape within {@code tolerance} degrees, whatever the ring start or orientation: same type, parts, rings and
+     * vertex count, and every vertex of each within the tolerance of the other (discrete Hausdorff distance).
+     */
+    static void assertSameShape(Geometry actual, Geometry expected, double tolerance) {
+        assertThat(actual.getGeometryType()).isEqualTo(expected.getGeometryType());
+        assertThat(actual.getNumGeometries()).isEqualTo(expected.getNumGeometries());
+        assertThat(actual.getNumPoints()).isEqualTo(expected.getNumPoints());
+        for (int i = 0; i < expected.getNumGeometries(); i++) {
+            if (expected.getGeometryN(i) instanceof org.locationtech.jts.geom.Polygon p) {
+                assertThat(((org.locationtech.jts.geom.Polygon) actual.getGeometryN(i)).getNumInteriorRing())
+                        .isEqualTo(p.getNumInteriorRing());
+            }
+        }
+        assertThat(org.locationtech.jts.algorithm.distance.DiscreteHausdorffDistance.distance(actual, expected))
+                .as("%s lies within %s of %s", actual, tolerance, expected).isLessThanOrEqualTo(tolerance);
+    }
+
     static void assertSameFeatures(List<GeoFeature> actual, List<GeoFeature> expected, boolean normalize) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
