@@ -83,6 +83,8 @@ final class BenchCityLoader {
         }
         log.info("Computing the per-grid map statistics");
         jdbc.execute("SELECT rebuild_grid_map_stats()");
+        log.info("Counting problems per week in heatmap hexagons");
+        jdbc.execute("SELECT rebuild_problem_heat_week()");
         jdbc.execute("ANALYZE");
         log.info("Benchmark city loaded in {} s", Duration.between(started, Instant.now()).toSeconds());
     }

@@ -98,15 +98,15 @@ public final class IndicatorQueries {
 
     /**
      * Problems reported in the period inside the box and the caller's scope, each in the hexagon (EPSG:3857,
-     * edge :size metres, origin 0,0 — so a cell keeps its id between requests at one zoom) that holds it;
-     * a point on a shared edge goes to the lowest (i, j).
+     * edge :size metres, origin 0,0 — so a cell keeps its id between requests at one zoom) that holds it
+     * (hex_cell, V12: arithmetic, the same cells as ST_Hexagon draws); a point on a shared edge goes to the lowest (i, j).
      */
     static final String HEX_CELLS = """
             WITH cells AS MATERIALIZED (
                 SELECT p.id, p.category_code, p.point_id, h.i, h.j
                 FROM problem p JOIN grid g ON g.id = p.grid_id
-                CROSS JOIN LATERAL (SELECT hg.i, hg.j FROM ST_HexagonGrid(:size, ST_Transform(p.location, 3857)) hg
-                                    ORDER BY hg.i, hg.j LIMIT 1) h
+                CROSS JOIN LATERAL (SELECT ST_Transform(p.location, 3857) AS m) pm
+                CROSS JOIN LATERAL (SELECT c[1] AS i, c[2] AS j FROM hex_cell(ST_X(pm.m), ST_Y(pm.m), :size) c) h
                 WHERE p.location && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)
                   AND g.code LIKE ANY (string_to_array(:scope, ','))
                   AND p.reported_at >= :f AND p.reported_at < :t
@@ -124,6 +124,39 @@ public final class IndicatorQueries {
                        'geometry', ST_AsGeoJSON(ST_Transform(ST_SetSRID(ST_Hexagon(:size, b.i, b.j), 3857), 4326), 6)::json,
                        'properties', json_build_object('count', b.n, 'cellId', b.cell_id)) ORDER BY b.i, b.j), '[]'::json))::text
             FROM bins b""";
+
+    /**
+     * The same answer from the weekly hexagon counts (V12), for whole weeks at the zooms kept, when nothing
+     * narrows the problems down and the caller sees the whole city: reads one row per hexagon and week.
+     * A hexagon counts when its centre lies in the box.
+     */
+    static final String HEATMAP_PRECOMPUTED = """
+            WITH box AS (SELECT ST_Transform(ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326), 3857) AS m),
+            bins AS (
+                SELECT h.i, h.j, sum(h.n) AS n, concat(:zoom, '/', h.i, '/', h.j) AS cell_id
+                FROM problem_heat_week h CROSS JOIN box
+                WHERE h.zoom = :zoom AND h.week_start BETWEEN CAST(:fromWeek AS date) AND CAST(:toWeek AS date)
+                  AND (:status = 'all' OR (:status = 'open' AND h.status_class = 'O') OR (:status = 'closed' AND h.status_class = 'C'))
+                  AND 1.5 * :size * h.i BETWEEN ST_XMin(box.m) AND ST_XMax(box.m)
+                  AND :size * sqrt(3) / 2 * (2 * h.j + abs(h.i % 2)) BETWEEN ST_YMin(box.m) AND ST_YMax(box.m)
+                GROUP BY h.i, h.j HAVING sum(h.n) > 0)
+            """ + HEATMAP.substring(HEATMAP.indexOf("SELECT json_build_object"));
+
+    /** Zooms whose hexagons are kept per week (heat_zoom, V12). */
+    static final int PRECOMPUTED_MAX_ZOOM = 12;
+    static final int PRECOMPUTED_MIN_ZOOM = 8;
+
+    /** Whether {@link #HEATMAP_PRECOMPUTED} answers this request exactly as {@link #HEATMAP} would (up to the centre rule). */
+    public static boolean heatmapPrecomputable(CallerScope scope, int zoom, Period period, IndicatorFilters filters) {
+        return scope.wholeCity() && scope.departmentCode().isEmpty() && filters.category() == null && filters.action() == null
+                && zoom >= PRECOMPUTED_MIN_ZOOM && zoom <= PRECOMPUTED_MAX_ZOOM
+                && period.from().getDayOfWeek() == java.time.DayOfWeek.MONDAY && period.to().getDayOfWeek() == java.time.DayOfWeek.SUNDAY;
+    }
+
+    /** {@code GET /api/heatmap} for whole weeks of the whole city: one text column, the GeoJSON FeatureCollection. */
+    public static String heatmapPrecomputedSql() {
+        return HEATMAP_PRECOMPUTED;
+    }
 
     static final String HOTSPOTS = HEX_CELLS + """
             , top AS (SELECT * FROM bins ORDER BY n DESC, i, j LIMIT :limit)
@@ -189,6 +222,8 @@ public final class IndicatorQueries {
         parameters.put("zoom", zoom);
         parameters.put("size", hexSizeMeters(zoom));
         parameters.put("status", status);
+        parameters.put("fromWeek", period.from());
+        parameters.put("toWeek", period.to());
         return parameters;
     }
 

@@ -113,7 +113,9 @@ public class Indicators {
     public String heatmap(CallerScope scope, BoundingBox box, int zoom, LocalDate from, LocalDate to, IndicatorFilters filters, String status) {
         Period period = new Period(from, to);
         checkCodes(filters);
-        return jdbc.sql(IndicatorQueries.HEATMAP).params(IndicatorQueries.heatmapParameters(scope, box, zoom, period, filters, status(status)))
+        String sql = IndicatorQueries.heatmapPrecomputable(scope, zoom, period, filters) ? IndicatorQueries.HEATMAP_PRECOMPUTED
+                : IndicatorQueries.HEATMAP;
+        return jdbc.sql(sql).params(IndicatorQueries.heatmapParameters(scope, box, zoom, period, filters, status(status)))
                 .query(String.class).single();
     }
 
