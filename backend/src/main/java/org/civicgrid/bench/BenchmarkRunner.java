@@ -59,6 +59,7 @@ class BenchmarkRunner implements ApplicationRunner {
     private final Deadlines deadlines;
     private final ApiTokens tokens;
     private final TileSql tileSql;
+    private final org.civicgrid.ranking.RankingService rankings;
     private final TransactionTemplate transactions;
     private final ConfigurableApplicationContext context;
     private final int scale;
@@ -68,6 +69,7 @@ class BenchmarkRunner implements ApplicationRunner {
     private final Duration throughputWindow;
 
     BenchmarkRunner(DataSource dataSource, JdbcClient jdbc, ObjectMapper json, Deadlines deadlines, ApiTokens tokens, TileSql tileSql,
+                    org.civicgrid.ranking.RankingService rankings,
                     TransactionTemplate transactions, ConfigurableApplicationContext context,
                     @Value("${civicgrid.bench.scale:25}") int scale, @Value("${civicgrid.bench.points:#{null}}") Integer points,
                     @Value("${civicgrid.bench.problems:#{null}}") Long problems, @Value("${civicgrid.bench.samples:60}") int samples,
@@ -78,6 +80,7 @@ class BenchmarkRunner implements ApplicationRunner {
         this.deadlines = deadlines;
         this.tokens = tokens;
         this.tileSql = tileSql;
+        this.rankings = rankings;
         this.transactions = transactions;
         this.context = context;
         this.scale = scale;
@@ -140,6 +143,8 @@ class BenchmarkRunner implements ApplicationRunner {
                 table.add(row("tile " + layer + " z" + zoom + " cold", latency, throughput(fresh, endpoint), throughput(fresh, sql)));
             }
         }
+        table.addAll(leaderDashboard(http, base, token, everything, extent, random));
+
         long rss = residentSetKiB();
         System.out.println();
         System.out.println("CivicGrid benchmark — " + jdbc.sql("SELECT count(*) FROM grid").query(Long.class).single() + " grids, "
@@ -148,10 +153,71 @@ class BenchmarkRunner implements ApplicationRunner {
                 + Runtime.getRuntime().availableProcessors() + " cores, heap max " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
                 + " MiB, peak RSS " + rss / 1024 + " MiB");
         table.forEach(System.out::println);
-        System.out.println("Targets: viewport p95 ≤ 300 ms, tile p95 ≤ 50 ms, tile endpoint ≥ 80% of the SQL's throughput (ratio ≥ 0.80).");
+        System.out.println("Targets: viewport p95 ≤ 300 ms, tile p95 ≤ 50 ms, tile endpoint ≥ 80% of the SQL's throughput (ratio ≥ 0.80);"
+                + " indicators for any area and week ≤ 200 ms p95, city-wide heatmap ≤ 300 ms p95.");
         System.out.println("Tile p50/p95: first request of each tile (built by the database). Warm rows repeat the same tiles;"
                 + " cold rows ask for fresh random tiles (at low zoom a few repeat by chance).");
         System.exit(org.springframework.boot.SpringApplication.exit(context, () -> 0));
+    }
+
+    /**
+     * Issue #6: the indicators of a random district or street for a random week, the city-wide heatmap of
+     * a random week, and a district's street ranking — each over HTTP beside the same SQL (or service call) in-process.
+     */
+    private List<String> leaderDashboard(HttpClient http, String base, String token, CallerScope everything, double[] extent, Random random)
+            throws Exception {
+        List<String> rows = new ArrayList<>();
+        List<String> districts = jdbc.sql("SELECT code FROM district ORDER BY code").query(String.class).list();
+        List<String> streets = jdbc.sql("SELECT code FROM street ORDER BY code").query(String.class).list();
+        java.time.LocalDate lastWeek = jdbc.sql("SELECT max(problem_week(reported_at)) FROM problem").query(java.time.LocalDate.class).single()
+                .minusWeeks(1);
+        Stats indicatorsHttp = new Stats();
+        Stats indicatorsSql = new Stats();
+        Stats heatmapHttp = new Stats();
+        Stats heatmapSql = new Stats();
+        Stats rankingHttp = new Stats();
+        Stats rankingCall = new Stats();
+        String cityBox = String.format(Locale.ROOT, "%.6f,%.6f,%.6f,%.6f", extent[0], extent[1], extent[2], extent[3]);
+        org.civicgrid.web.BoundingBox city = new org.civicgrid.web.BoundingBox(extent[0], extent[1], extent[2], extent[3]);
+        int cityZoom = 10;
+        for (int i = 0; i < samples; i++) {
+            java.time.LocalDate monday = lastWeek.minusWeeks(random.nextInt(12));
+            org.civicgrid.indicators.Period week = new org.civicgrid.indicators.Period(monday, monday.plusDays(6));
+            String area = random.nextBoolean() ? districts.get(random.nextInt(districts.size())) : streets.get(random.nextInt(streets.size()));
+            String url = base + "/api/indicators?area=" + area + "&from=" + week.from() + "&to=" + week.to();
+            indicatorsHttp.add(timed(() -> check(http.send(get(url, token), HttpResponse.BodyHandlers.ofByteArray()), url)));
+            indicatorsSql.add(timed(() -> jdbc.sql(org.civicgrid.indicators.IndicatorQueries.indicatorsSql())
+                    .params(org.civicgrid.indicators.IndicatorQueries.indicatorsParameters(everything, area, week,
+                            org.civicgrid.indicators.IndicatorFilters.NONE, java.time.Instant.now())).query().singleRow()));
+
+            String heatUrl = base + "/api/heatmap?bbox=" + cityBox + "&zoom=" + cityZoom + "&from=" + week.from() + "&to=" + week.to();
+            heatmapHttp.add(timed(() -> check(http.send(get(heatUrl, token), HttpResponse.BodyHandlers.ofByteArray()), heatUrl)));
+            heatmapSql.add(timed(() -> jdbc.sql(org.civicgrid.indicators.IndicatorQueries.heatmapPrecomputedSql())
+                    .params(org.civicgrid.indicators.IndicatorQueries.heatmapParameters(everything, city, cityZoom, week,
+                            org.civicgrid.indicators.IndicatorFilters.NONE, "all")).query(String.class).single()));
+
+            String district = districts.get(random.nextInt(districts.size()));
+            String rankUrl = base + "/api/rankings?level=street&week=" + monday + "&within=" + district;
+            rankingHttp.add(timed(() -> check(http.send(get(rankUrl, token), HttpResponse.BodyHandlers.ofByteArray()), rankUrl)));
+            rankingCall.add(timed(() -> rankings.ranking(everything, "street", monday, district)));
+        }
+        rows.add(row("indicators area×week HTTP", indicatorsHttp, null, null));
+        rows.add(row("indicators area×week SQL", indicatorsSql, null, null));
+        rows.add(row("heatmap city z" + cityZoom + " week HTTP", heatmapHttp, null, null));
+        rows.add(row("heatmap city z" + cityZoom + " week SQL", heatmapSql, null, null));
+        rows.add(row("ranking streets×week HTTP", rankingHttp, null, null));
+        rows.add(row("ranking streets×week in-process", rankingCall, null, null));
+        return rows;
+    }
+
+    private interface Timed {
+        Object run() throws Exception;
+    }
+
+    private static long timed(Timed call) throws Exception {
+        long start = System.nanoTime();
+        call.run();
+        return System.nanoTime() - start;
     }
 
     private void ensureCity() throws IOException, java.sql.SQLException {
