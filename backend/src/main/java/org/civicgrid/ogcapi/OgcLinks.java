@@ -29,8 +29,7 @@ final class OgcLinks {
 
     static OgcLinks of(HttpServletRequest request) {
         String base = ServletUriComponentsBuilder.fromContextPath(request).replaceQuery(null).build().toUriString() + OgcApiController.ROOT;
-        String query = request.getQueryString();
-        String token = query != null && query.contains(TOKEN_PARAMETER + "=") ? request.getParameter(TOKEN_PARAMETER) : null;
+        String token = request.getParameter(TOKEN_PARAMETER);
         return new OgcLinks(base, token == null || token.isBlank() ? null : token);
     }
 

@@ -74,7 +74,7 @@ class OgcApiConformanceTest {
     }
 
     private static String enc(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static JsonNode link(JsonNode links, String rel, String typePrefix) {
@@ -178,8 +178,11 @@ class OgcApiConformanceTest {
         for (JsonNode c : collections.path("collections")) {
             ids.add(c.path("id").asString());
             assertThat(c.path("itemType").asString()).isEqualTo("feature");
-            assertThat(c.path("extent").path("spatial").path("bbox").get(0).size()).as(c.path("id").asString()).isEqualTo(4);
-            assertThat(c.path("extent").path("spatial").path("crs").asString()).isEqualTo(CRS84);
+            long matched = ok(url("/ogc/collections/" + c.path("id").asString() + "/items", "limit=1")).path("numberMatched").asLong();
+            if (matched > 0) {
+                assertThat(c.path("extent").path("spatial").path("bbox").get(0).size()).as(c.path("id").asString()).isEqualTo(4);
+                assertThat(c.path("extent").path("spatial").path("crs").asString()).isEqualTo(CRS84);
+            }
             List<String> crs = new ArrayList<>();
             c.path("crs").forEach(x -> crs.add(x.asString()));
             assertThat(crs).contains(CRS84, EPSG_4326, "http://www.opengis.net/def/crs/EPSG/0/4490", EPSG_3857);
@@ -207,10 +210,10 @@ class OgcApiConformanceTest {
     @Test
     void followingNextLinksVisitsEveryFeatureInScopeExactlyOnce() throws Exception {
         long expected = scopedProblems("true");
-        assertThat(expected).isGreaterThan(1000);
+        assertThat(expected).isGreaterThan(500);
         Set<Long> seen = new HashSet<>();
         int pages = 0;
-        String next = url("/ogc/collections/problems/items", "limit=400");
+        String next = url("/ogc/collections/problems/items", "limit=97");
         while (next != null) {
             JsonNode page = ok(next);
             pages++;
@@ -223,7 +226,7 @@ class OgcApiConformanceTest {
             }
             JsonNode nextLink = link(page.path("links"), "next", "application/geo+json");
             if (nextLink != null) {
-                assertThat(nextLink.path("href").asString()).contains("access_token=").contains("limit=400");
+                assertThat(nextLink.path("href").asString()).contains("access_token=").contains("limit=97");
             }
             if (pages > 1) {
                 assertThat(link(page.path("links"), "prev", "application/geo+json")).isNotNull();
