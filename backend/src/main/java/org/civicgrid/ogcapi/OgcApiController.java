@@ -64,6 +64,8 @@ class OgcApiController {
     /** The query parameters an items request may carry; anything else is refused (Part 1, /req/core/query-param-unknown). */
     static final Set<String> ITEMS_PARAMETERS = Set.of("f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "filter", "filter-lang",
             "filter-crs", OgcLinks.TOKEN_PARAMETER);
+    /** Spring Security's own form field, tolerated on every request; never copied into links. */
+    static final String CSRF_PARAMETER = "_csrf";
     static final Set<String> FEATURE_PARAMETERS = Set.of("f", "crs", OgcLinks.TOKEN_PARAMETER);
 
     private final OgcCatalog catalog;
@@ -352,7 +354,7 @@ class OgcApiController {
 
     private static void refuseUnknownParameters(HttpServletRequest request, Set<String> known) {
         for (String name : request.getParameterMap().keySet()) {
-            if (!known.contains(name)) {
+            if (!known.contains(name) && !name.equals(CSRF_PARAMETER)) {
                 throw new InvalidParameterException(name, "is not a parameter of this resource; known: " + String.join(", ", new java.util.TreeSet<>(known)));
             }
         }
@@ -373,7 +375,7 @@ class OgcApiController {
     private static Map<String, String> keptParameters(HttpServletRequest request) {
         Map<String, String> kept = new LinkedHashMap<>();
         request.getParameterMap().forEach((name, values) -> {
-            if (!Set.of("f", "limit", "offset", OgcLinks.TOKEN_PARAMETER).contains(name) && values.length > 0) {
+            if (!Set.of("f", "limit", "offset", OgcLinks.TOKEN_PARAMETER, CSRF_PARAMETER).contains(name) && values.length > 0) {
                 kept.put(name, values[0]);
             }
         });
