@@ -154,6 +154,10 @@ class OgcApiConformanceTest {
             assertThat(response.getStatus()).as(path).isIn(200, 204);
             assertThat(response.getHeader("Allow")).as(path).contains("GET").contains("HEAD").contains("OPTIONS").doesNotContain("POST");
         }
+        MockHttpServletResponse head = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.head("/ogc/collections/problems/items")
+                .header("X-API-Token", token)).andReturn().getResponse();
+        assertThat(head.getStatus()).isEqualTo(200);
+        assertThat(head.getContentType()).startsWith("application/geo+json");
     }
 
     @Test

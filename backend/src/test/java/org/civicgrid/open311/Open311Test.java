@@ -20,7 +20,6 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -64,11 +63,11 @@ class Open311Test {
         return tokens.issue(id, "open311 test", null).token();
     }
 
-    private MockHttpServletResponse perform(MockHttpServletRequestBuilder request) throws Exception {
+    private MockHttpServletResponse perform(org.springframework.test.web.servlet.RequestBuilder request) throws Exception {
         return mvc.perform(request).andReturn().getResponse();
     }
 
-    private JsonNode okJson(MockHttpServletRequestBuilder request) throws Exception {
+    private JsonNode okJson(org.springframework.test.web.servlet.RequestBuilder request) throws Exception {
         MockHttpServletResponse response = perform(request);
         assertThat(response.getStatus()).as(response.getContentAsString(StandardCharsets.UTF_8)).isEqualTo(200);
         assertThat(response.getContentType()).startsWith("application/json");
@@ -202,6 +201,25 @@ class Open311Test {
         String createdId = created.getElementsByTagName("service_request_id").item(0).getTextContent();
         assertThat(jdbc.sql("SELECT description FROM problem WHERE id = ?").param(Long.parseLong(createdId)).query(String.class).single())
                 .isEqualTo("人行道上停车 <b>&</b>");
+    }
+
+    @Test
+    void anUploadedPhotoBecomesTheProblemsBeforePhoto() throws Exception {
+        double[] place = jdbc.sql("""
+                SELECT ST_X(c), ST_Y(c) FROM grid g CROSS JOIN LATERAL ST_PointOnSurface(g.boundary) c
+                WHERE g.valid_to IS NULL AND g.code LIKE ? ORDER BY g.code LIMIT 1""").param(STREET + "%")
+                .query((rs, n) -> new double[] {rs.getDouble(1), rs.getDouble(2)}).single();
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png);
+        MockHttpServletResponse response = perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart("/open311/v2/requests.json")
+                .file(new org.springframework.mock.web.MockMultipartFile("media", "photo.png", "image/png", png.toByteArray()))
+                .param("api_key", inspectorKey).param("service_code", "EXPOSED_GARBAGE").param("lat", String.valueOf(place[1]))
+                .param("long", String.valueOf(place[0])).param("description", "带照片的上报"));
+        assertThat(response.getStatus()).as(response.getContentAsString(StandardCharsets.UTF_8)).isEqualTo(201);
+        long id = Long.parseLong(json.readTree(response.getContentAsString(StandardCharsets.UTF_8)).get(0).path("service_request_id").asString());
+        assertThat(jdbc.sql("""
+                SELECT count(*) FROM problem_event e JOIN problem_event_photo ep ON ep.event_id = e.id
+                WHERE e.problem_id = ? AND e.action = 'REPORT' AND ep.purpose = 'BEFORE'""").param(id).query(Long.class).single()).isEqualTo(1);
     }
 
     @Test
