@@ -17,13 +17,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates API clients (QGIS, scripts) by personal token: {@code Authorization: Bearer cg_…},
- * {@code X-API-Token: cg_…} or {@code ?access_token=cg_…} (for clients that can only set a URL).
+ * {@code X-API-Token: cg_…} or {@code ?access_token=cg_…} (for clients that can only set a URL), and on
+ * the Open311 endpoints also as the spec's {@code api_key} parameter.
  * A presented but invalid token is refused outright: it never falls back to a session cookie.
  */
 class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-API-Token";
     static final String QUERY_PARAMETER = "access_token";
+    static final String OPEN311_PATH = "/open311/";
+    static final String OPEN311_API_KEY = "api_key";
 
     private final ApiTokens tokens;
     private final AccountRepository accounts;
@@ -75,6 +78,10 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
             return Optional.of(header.trim());
         }
         String parameter = request.getParameter(QUERY_PARAMETER);
+        if ((parameter == null || parameter.isBlank()) && request.getRequestURI().startsWith(request.getContextPath() + OPEN311_PATH)) {
+            // Open311 GeoReport v2 clients send the key as api_key (in the query, or in the form body of POST requests).
+            parameter = request.getParameter(OPEN311_API_KEY);
+        }
         return parameter == null || parameter.isBlank() ? Optional.empty() : Optional.of(parameter.trim());
     }
 }

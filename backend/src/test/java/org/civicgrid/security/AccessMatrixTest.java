@@ -247,6 +247,24 @@ class AccessMatrixTest {
                     .param("to", today());
             case "GET /api/heatmap/hotspots" -> get("/api/heatmap/hotspots").param("bbox", target.pointBox()).param("zoom", "17")
                     .param("from", lastWeek()).param("to", today());
+            case "GET /ogc" -> get("/ogc");
+            case "GET /ogc/" -> get("/ogc/");
+            case "GET /ogc/conformance" -> get("/ogc/conformance");
+            case "GET /ogc/api" -> get("/ogc/api");
+            case "GET /ogc/collections" -> get("/ogc/collections");
+            case "GET /ogc/collections/{collectionId}" -> get("/ogc/collections/{id}", "problems");
+            case "GET /ogc/collections/{collectionId}/queryables" -> get("/ogc/collections/{id}/queryables", "problems");
+            case "GET /ogc/collections/{collectionId}/items" -> get("/ogc/collections/{id}/items", "problems").param("bbox", target.pointBox())
+                    .param("limit", "10000");
+            case "GET /ogc/collections/{collectionId}/items/{featureId}" -> get("/ogc/collections/{id}/items/{featureId}", "problems", target.problemId());
+            case "GET /open311/v2/discovery.{format}" -> get("/open311/v2/discovery.json");
+            case "GET /open311/v2/services.{format}" -> get("/open311/v2/services.json");
+            case "GET /open311/v2/services/{code}.{format}" -> get("/open311/v2/services/{code}.json", "EXPOSED_GARBAGE");
+            case "POST /open311/v2/requests.{format}" -> post("/open311/v2/requests.json").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                    .param("service_code", "EXPOSED_GARBAGE").param("lat", String.valueOf(target.lat())).param("long", String.valueOf(target.lon()))
+                    .param("description", "矩阵测试 Open311 上报");
+            case "GET /open311/v2/requests.{format}" -> get("/open311/v2/requests.json").param("service_request_id", String.valueOf(target.problemId()));
+            case "GET /open311/v2/requests/{id}.{format}" -> get("/open311/v2/requests/{id}.json", target.problemId());
             default -> throw new IllegalStateException("access-matrix.csv names " + endpoint + " but the test cannot call it yet");
         };
     }
@@ -287,6 +305,19 @@ class AccessMatrixTest {
                     r -> r.path("code").asString().equals("EXPOSED_GARBAGE") && r.path("reported").asLong() > 0);
             case "GET /api/heatmap" -> anyMatch(answer.path("features"), f -> f.path("properties").path("count").asLong() > 0);
             case "GET /api/heatmap/hotspots" -> anyMatch(answer.path("hotspots"), h -> h.path("count").asLong() > 0);
+            case "GET /ogc", "GET /ogc/" -> anyMatch(answer.path("links"), l -> l.path("rel").asString().equals("data"));
+            case "GET /ogc/conformance" -> anyMatch(answer.path("conformsTo"), c -> c.asString().endsWith("/ogcapi-features-1/1.0/conf/core"));
+            case "GET /ogc/api" -> answer.path("paths").has("/collections/{collectionId}/items");
+            case "GET /ogc/collections" -> anyMatch(answer.path("collections"), c -> c.path("id").asString().equals("problems"));
+            case "GET /ogc/collections/{collectionId}" -> answer.path("id").asString().equals("problems");
+            case "GET /ogc/collections/{collectionId}/queryables" -> answer.path("properties").has("status");
+            case "GET /ogc/collections/{collectionId}/items" -> anyMatch(answer.path("features"), f -> f.path("id").asLong() == target.problemId());
+            case "GET /ogc/collections/{collectionId}/items/{featureId}" -> answer.path("id").asLong() == target.problemId();
+            case "GET /open311/v2/discovery.{format}" -> answer.path("endpoints").path(0).path("url").asString().endsWith("/open311/v2");
+            case "GET /open311/v2/services.{format}" -> anyMatch(answer, s -> s.path("service_code").asString().equals("EXPOSED_GARBAGE"));
+            case "GET /open311/v2/services/{code}.{format}" -> answer.path("service_code").asString().equals("EXPOSED_GARBAGE");
+            case "GET /open311/v2/requests.{format}", "GET /open311/v2/requests/{id}.{format}" ->
+                    anyMatch(answer, r -> r.path("service_request_id").asString().equals(String.valueOf(target.problemId())));
             default -> throw new IllegalStateException("No content check for " + endpoint);
         };
     }
