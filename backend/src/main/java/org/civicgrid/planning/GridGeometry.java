@@ -168,6 +168,53 @@ final class GridGeometry {
         return (Polygon) WGS84.createGeometry(polygon);
     }
 
+    /** The polygon without zero-width spikes (a vertex where the boundary turns back on itself), as overlays can leave them. */
+    static Polygon withoutSpikes(Polygon polygon) {
+        if (polygon == null) {
+            return null;
+        }
+        org.locationtech.jts.geom.LinearRing shell = cleanRing(polygon.getExteriorRing());
+        List<org.locationtech.jts.geom.LinearRing> holes = new ArrayList<>();
+        for (int i = 0; i < polygon.getNumInteriorRing(); i++) {
+            org.locationtech.jts.geom.LinearRing hole = cleanRing(polygon.getInteriorRingN(i));
+            if (hole != null) {
+                holes.add(hole);
+            }
+        }
+        if (shell == null) {
+            return polygon;
+        }
+        Polygon clean = WGS84.createPolygon(shell, holes.toArray(org.locationtech.jts.geom.LinearRing[]::new));
+        return clean.isValid() ? clean : polygon;
+    }
+
+    private static org.locationtech.jts.geom.LinearRing cleanRing(org.locationtech.jts.geom.LinearRing ring) {
+        List<Coordinate> cs = new ArrayList<>(List.of(ring.getCoordinates()));
+        cs.remove(cs.size() - 1);
+        boolean changed = true;
+        while (changed && cs.size() >= 3) {
+            changed = false;
+            for (int i = 0; i < cs.size() && cs.size() >= 3; i++) {
+                Coordinate prev = cs.get((i - 1 + cs.size()) % cs.size());
+                Coordinate here = cs.get(i);
+                Coordinate next = cs.get((i + 1) % cs.size());
+                double cross = (here.x - prev.x) * (next.y - here.y) - (here.y - prev.y) * (next.x - here.x);
+                double dot = (here.x - prev.x) * (next.x - here.x) + (here.y - prev.y) * (next.y - here.y);
+                double scale = prev.distance(here) * here.distance(next);
+                if (here.equals2D(prev) || (Math.abs(cross) <= 1e-9 * scale && dot < 0)) {
+                    cs.remove(i);
+                    changed = true;
+                    i--;
+                }
+            }
+        }
+        if (cs.size() < 3) {
+            return null;
+        }
+        cs.add(new Coordinate(cs.get(0)));
+        return WGS84.createLinearRing(cs.toArray(Coordinate[]::new));
+    }
+
     /** The largest polygon of a polygonal result (for fixes that may leave crumbs). */
     static Polygon largestPolygon(Geometry g) {
         Polygon best = null;

@@ -152,10 +152,8 @@ class PlanningController {
                                           @RequestParam(required = false) String mode,
                                           @RequestParam(required = false) Long version) throws IOException {
         mayEdit(caller);
-        if (file == null || file.isEmpty()) {
-            throw new InvalidParameterException("file", "is required (GeoJSON, GeoPackage or zipped Shapefile)");
-        }
-        return draftAnswer(HttpStatus.OK, planning.importFile(caller, id, file.getOriginalFilename(), file.getBytes(), mode,
+        return draftAnswer(HttpStatus.OK, planning.importFile(caller, id, file == null ? null : file.getOriginalFilename(),
+                file == null ? null : file.getBytes(), mode,
                 expected(ifMatch, version)));
     }
 

@@ -287,12 +287,12 @@ class PlanningService {
 
     @Transactional
     ObjectNode merge(CurrentUser caller, long id, MergeRequest request) {
+        DraftRow draft = edit(caller, id, request == null ? null : request.version());
         if (request == null || request.gridKeys() == null || request.gridKeys().size() != 2
                 || request.gridKeys().get(0) == null || request.gridKeys().get(1) == null
                 || request.gridKeys().get(0).equals(request.gridKeys().get(1))) {
             throw new InvalidParameterException("gridKeys", "must name two different grids of the draft");
         }
-        DraftRow draft = edit(caller, id, request.version());
         GridRow a = gridOf(id, request.gridKeys().get(0), "gridKeys");
         GridRow b = gridOf(id, request.gridKeys().get(1), "gridKeys");
         GridGeometry.LocalMetres metres = new GridGeometry.LocalMetres(a.geometry().getEnvelopeInternal());
@@ -380,10 +380,10 @@ class PlanningService {
         if (mode != null && !mode.equals("replace") && !mode.equals("append")) {
             throw new InvalidParameterException("mode", "must be replace or append");
         }
-        if (content == null || content.length == 0) {
-            throw new InvalidParameterException("file", "is required and must not be empty");
-        }
         DraftRow draft = edit(caller, id, expected);
+        if (content == null || content.length == 0) {
+            throw new InvalidParameterException("file", "is required (GeoJSON, GeoPackage or zipped Shapefile) and must not be empty");
+        }
         List<GeoFeature> features = GeoFiles.read(fileName == null ? "upload" : fileName, content);
         if (features.isEmpty()) {
             throw new InvalidParameterException("file", "holds no features");
@@ -484,7 +484,29 @@ class PlanningService {
         };
     }
 
+    /** GeoJSON is written here (RFC 7946, lon/lat); GeoPackage and zipped Shapefile by GeoFiles. */
     byte[] export(List<PlanningRepository.ExportRow> rows, GeoFileFormat format, String layer) {
+        if (format == GeoFileFormat.GEOJSON) {
+            ObjectNode collection = json.createObjectNode();
+            collection.put("type", "FeatureCollection");
+            collection.put("name", layer);
+            var features = collection.putArray("features");
+            for (PlanningRepository.ExportRow r : rows) {
+                ObjectNode feature = features.addObject();
+                feature.put("type", "Feature");
+                feature.set("geometry", json.readTree(GridGeometry.geoJson(r.geometry())));
+                ObjectNode props = feature.putObject("properties");
+                props.put("code", r.code());
+                props.put("name", r.name());
+                if (r.households() == null) {
+                    props.putNull("households");
+                } else {
+                    props.put("households", r.households());
+                }
+                props.put("owners", r.owners());
+            }
+            return json.writeValueAsBytes(collection);
+        }
         List<GeoFeature> features = rows.stream().map(r -> {
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("code", r.code());
@@ -578,16 +600,26 @@ class PlanningService {
                 }
             }
         }
-        // The gap polygon comes back from metres; rebuilt in lon/lat from the neighbours' own vertices it joins exactly.
-        Geometry others = OverlayNGRobust.union(GridGeometry.WGS84.buildGeometry(grids.values().stream()
-                .filter(g -> g.geometry().isValid() && g.geometry().getEnvelopeInternal().intersects(gap.getEnvelopeInternal()))
-                .map(GridRow::geometry).toList()));
+        // The gap rebuilt in lon/lat from the community and the grids' own vertices, so that it joins them exactly.
+        Geometry inside = gap.getInteriorPoint();
         Geometry community = repository.communities(draft.areaCode()).stream()
-                .filter(c -> c.boundary().intersects(gap.getInteriorPoint())).map(DraftValidator.Community::boundary).findFirst()
-                .orElse(gap);
-        Geometry exactGap = OverlayNGRobust.overlay(OverlayNGRobust.overlay(community, gap.buffer(1e-7), OverlayNG.INTERSECTION), others,
-                OverlayNG.DIFFERENCE);
-        Polygon joined = GridGeometry.largestPolygon(OverlayNGRobust.overlay(target.geometry(), exactGap, OverlayNG.UNION));
+                .filter(c -> c.boundary().intersects(inside)).map(DraftValidator.Community::boundary).findFirst().orElse(null);
+        Geometry exactGap = null;
+        if (community != null) {
+            Geometry covered = OverlayNGRobust.union(GridGeometry.WGS84.buildGeometry(grids.values().stream()
+                    .filter(g -> g.geometry().isValid() && g.geometry().getEnvelopeInternal().intersects(community.getEnvelopeInternal()))
+                    .map(GridRow::geometry).toList()));
+            Geometry uncovered = OverlayNGRobust.overlay(community, covered, OverlayNG.DIFFERENCE);
+            for (int i = 0; i < uncovered.getNumGeometries(); i++) {
+                if (uncovered.getGeometryN(i).intersects(gap.buffer(-1e-9).isEmpty() ? inside : gap.buffer(-1e-9))) {
+                    exactGap = exactGap == null ? uncovered.getGeometryN(i) : exactGap.union(uncovered.getGeometryN(i));
+                }
+            }
+        }
+        if (exactGap == null) {
+            exactGap = gap;
+        }
+        Polygon joined = GridGeometry.withoutSpikes(GridGeometry.largestPolygon(OverlayNGRobust.overlay(target.geometry(), exactGap, OverlayNG.UNION)));
         if (joined == null) {
             throw new ConflictException("The gap cannot be joined to grid " + target.code() + " automatically.");
         }
@@ -601,7 +633,8 @@ class PlanningService {
         long keepKey = fault.gridKeys().get(0) == cutKey ? fault.gridKeys().get(1) : fault.gridKeys().get(0);
         GridRow cut = grids.get(cutKey);
         GridRow keep = grids.get(keepKey);
-        Polygon rest = GridGeometry.largestPolygon(OverlayNGRobust.overlay(cut.geometry(), keep.geometry(), OverlayNG.DIFFERENCE));
+        Polygon rest = GridGeometry.withoutSpikes(
+                GridGeometry.largestPolygon(OverlayNGRobust.overlay(cut.geometry(), keep.geometry(), OverlayNG.DIFFERENCE)));
         if (rest == null) {
             throw new ConflictException("Grid " + cut.code() + " lies entirely inside grid " + keep.code() + "; delete one of them instead.");
         }
@@ -631,6 +664,7 @@ class PlanningService {
 
     @Transactional
     Published publish(CurrentUser caller, long id, PublishRequest request) {
+        draft(caller, id);
         LocalDate effective = request == null || request.effectiveFrom() == null ? today() : request.effectiveFrom();
         if (effective.isBefore(today())) {
             throw new InvalidParameterException("effectiveFrom", "must be today or later");
