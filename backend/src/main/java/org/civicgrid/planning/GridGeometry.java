@@ -168,15 +168,18 @@ final class GridGeometry {
         return (Polygon) WGS84.createGeometry(polygon);
     }
 
-    /** The polygon without zero-width spikes (a vertex where the boundary turns back on itself), as overlays can leave them. */
-    static Polygon withoutSpikes(Polygon polygon) {
+    /**
+     * The polygon without spikes as overlays leave them: a vertex where the boundary turns back by less than
+     * {@code maxDegrees} enclosing less than {@code maxSqm} (measured in metres) is dropped.
+     */
+    static Polygon withoutSpikes(Polygon polygon, LocalMetres metres, double maxDegrees, double maxSqm) {
         if (polygon == null) {
             return null;
         }
-        org.locationtech.jts.geom.LinearRing shell = cleanRing(polygon.getExteriorRing());
+        org.locationtech.jts.geom.LinearRing shell = cleanRing(polygon.getExteriorRing(), metres, maxDegrees, maxSqm);
         List<org.locationtech.jts.geom.LinearRing> holes = new ArrayList<>();
         for (int i = 0; i < polygon.getNumInteriorRing(); i++) {
-            org.locationtech.jts.geom.LinearRing hole = cleanRing(polygon.getInteriorRingN(i));
+            org.locationtech.jts.geom.LinearRing hole = cleanRing(polygon.getInteriorRingN(i), metres, maxDegrees, maxSqm);
             if (hole != null) {
                 holes.add(hole);
             }
@@ -188,20 +191,31 @@ final class GridGeometry {
         return clean.isValid() ? clean : polygon;
     }
 
-    private static org.locationtech.jts.geom.LinearRing cleanRing(org.locationtech.jts.geom.LinearRing ring) {
+    private static org.locationtech.jts.geom.LinearRing cleanRing(org.locationtech.jts.geom.LinearRing ring, LocalMetres metres,
+                                                                   double maxDegrees, double maxSqm) {
         List<Coordinate> cs = new ArrayList<>(List.of(ring.getCoordinates()));
         cs.remove(cs.size() - 1);
         boolean changed = true;
         while (changed && cs.size() >= 3) {
             changed = false;
             for (int i = 0; i < cs.size() && cs.size() >= 3; i++) {
-                Coordinate prev = cs.get((i - 1 + cs.size()) % cs.size());
-                Coordinate here = cs.get(i);
-                Coordinate next = cs.get((i + 1) % cs.size());
-                double cross = (here.x - prev.x) * (next.y - here.y) - (here.y - prev.y) * (next.x - here.x);
-                double dot = (here.x - prev.x) * (next.x - here.x) + (here.y - prev.y) * (next.y - here.y);
-                double scale = prev.distance(here) * here.distance(next);
-                if (here.equals2D(prev) || (Math.abs(cross) <= 1e-9 * scale && dot < 0)) {
+                Coordinate prev = metres.forward.transform(cs.get((i - 1 + cs.size()) % cs.size()), new Coordinate());
+                Coordinate here = metres.forward.transform(cs.get(i), new Coordinate());
+                Coordinate next = metres.forward.transform(cs.get((i + 1) % cs.size()), new Coordinate());
+                if (here.equals2D(prev)) {
+                    cs.remove(i);
+                    changed = true;
+                    i--;
+                    continue;
+                }
+                double a1 = Math.atan2(prev.y - here.y, prev.x - here.x);
+                double a2 = Math.atan2(next.y - here.y, next.x - here.x);
+                double angle = Math.toDegrees(Math.abs(a1 - a2));
+                if (angle > 180) {
+                    angle = 360 - angle;
+                }
+                double area = Math.abs((here.x - prev.x) * (next.y - prev.y) - (here.y - prev.y) * (next.x - prev.x)) / 2;
+                if (angle < maxDegrees && area < maxSqm) {
                     cs.remove(i);
                     changed = true;
                     i--;

@@ -619,7 +619,8 @@ class PlanningService {
         if (exactGap == null) {
             exactGap = gap;
         }
-        Polygon joined = GridGeometry.withoutSpikes(GridGeometry.largestPolygon(OverlayNGRobust.overlay(target.geometry(), exactGap, OverlayNG.UNION)));
+        Polygon joined = GridGeometry.withoutSpikes(GridGeometry.largestPolygon(OverlayNGRobust.overlay(target.geometry(), exactGap, OverlayNG.UNION)),
+                new GridGeometry.LocalMetres(target.geometry().getEnvelopeInternal()), settings.spikeDegrees(), 1.0);
         if (joined == null) {
             throw new ConflictException("The gap cannot be joined to grid " + target.code() + " automatically.");
         }
@@ -634,7 +635,8 @@ class PlanningService {
         GridRow cut = grids.get(cutKey);
         GridRow keep = grids.get(keepKey);
         Polygon rest = GridGeometry.withoutSpikes(
-                GridGeometry.largestPolygon(OverlayNGRobust.overlay(cut.geometry(), keep.geometry(), OverlayNG.DIFFERENCE)));
+                GridGeometry.largestPolygon(OverlayNGRobust.overlay(cut.geometry(), keep.geometry(), OverlayNG.DIFFERENCE)),
+                new GridGeometry.LocalMetres(cut.geometry().getEnvelopeInternal()), settings.spikeDegrees(), 1.0);
         if (rest == null) {
             throw new ConflictException("Grid " + cut.code() + " lies entirely inside grid " + keep.code() + "; delete one of them instead.");
         }
