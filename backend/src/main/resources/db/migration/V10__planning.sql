@@ -72,24 +72,17 @@ CREATE TABLE draft_grid (
 CREATE INDEX draft_grid_draft_idx ON draft_grid (draft_id);
 CREATE INDEX draft_grid_geom_gix ON draft_grid USING gist (geom);
 
--- The draft grid a geometry would belong to: the same rule as grid_for_geometry (a point by
--- containment, a line by its longest part inside, a polygon by its largest overlap; ties to the lowest
--- key), over the grids of one draft.
-CREATE FUNCTION draft_grid_for_geometry(draft bigint, g geometry) RETURNS bigint
-    LANGUAGE sql STABLE PARALLEL SAFE AS
+-- How much of g lies in a boundary, by the rule of grid_for_geometry: 0 for a point, metres of a line,
+-- square metres of a polygon. The planner's preview compares the best draft grid with the best live grid
+-- outside the area by this measure.
+CREATE FUNCTION geometry_share(boundary geometry, g geometry) RETURNS float8
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$
-SELECT d.id
-FROM draft_grid d
-WHERE d.draft_id = draft
-  AND d.geom && g
-  AND ST_Intersects(d.geom, g)
-ORDER BY CASE ST_Dimension(g)
-             WHEN 0 THEN 0
-             WHEN 1 THEN -ST_Length(ST_Intersection(d.geom, g)::geography)
-             ELSE -ST_Area(ST_Intersection(d.geom, g)::geography)
-             END,
-         d.id
-LIMIT 1
+SELECT CASE ST_Dimension(g)
+           WHEN 0 THEN 0
+           WHEN 1 THEN ST_Length(ST_Intersection(boundary, g)::geography)
+           ELSE ST_Area(ST_Intersection(boundary, g)::geography)
+           END
 $$;
 
 -- Publishing assigns grids set-based (the same computation as its preview); inside that transaction

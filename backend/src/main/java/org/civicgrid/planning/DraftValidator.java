@@ -163,6 +163,7 @@ final class DraftValidator {
                     }
                 }
             }
+            int before = faults.size();
             Geometry boundary = communityMetres.get(community);
             Geometry union = coverage.length == 0 ? null
                     : OverlayNGRobust.union(GridGeometry.WGS84.buildGeometry(List.of(coverage)));
@@ -181,6 +182,19 @@ final class DraftValidator {
                 faults.add(new Fault("GAP", neighbours.isEmpty() ? null : neighbours.get(0), neighbours,
                         "Gap of %.1f m² in community %s not covered by any grid".formatted(gap.getArea(), community),
                         metres.toLonLat(gap)));
+            }
+            // Edges the coverage check rejects that no overlap or gap explains: neighbours whose shared edges do not
+            // match vertex for vertex (or narrow gaps/overlaps below the reporting size).
+            java.util.Set<Long> explained = new java.util.HashSet<>();
+            faults.subList(before, faults.size()).forEach(f -> explained.addAll(f.gridKeys()));
+            for (int a = 0; a < coverage.length; a++) {
+                Grid grid = sorted.get(members.get(a));
+                if (invalidEdges[a] != null && !invalidEdges[a].isEmpty() && !explained.contains(grid.key())
+                        && new IsValidOp(grid.geometry()).isValid()) {
+                    faults.add(new Fault("EDGE_MISMATCH", grid.key(), List.of(grid.key()),
+                            "Grid " + grid.code() + " has edges that do not match its neighbours' vertex for vertex (snap them to the neighbour)",
+                            metres.toLonLat(invalidEdges[a])));
+                }
             }
         });
         return faults;

@@ -229,6 +229,35 @@ final class GridGeometry {
         return WGS84.createLinearRing(cs.toArray(Coordinate[]::new));
     }
 
+    /** The polygon with the given points inserted as vertices where they lie on its edges (the same object when none does). */
+    static Polygon withVertices(Polygon polygon, Coordinate[] points) {
+        boolean changed = false;
+        org.locationtech.jts.geom.LinearRing[] rings = new org.locationtech.jts.geom.LinearRing[polygon.getNumInteriorRing() + 1];
+        for (int r = 0; r < rings.length; r++) {
+            org.locationtech.jts.geom.LinearRing ring = r == 0 ? polygon.getExteriorRing() : polygon.getInteriorRingN(r - 1);
+            List<Coordinate> cs = new ArrayList<>(List.of(ring.getCoordinates()));
+            for (Coordinate p : points) {
+                for (int i = 0; i < cs.size() - 1; i++) {
+                    Coordinate a = cs.get(i);
+                    Coordinate b = cs.get(i + 1);
+                    if (p.equals2D(a) || p.equals2D(b)) {
+                        break;
+                    }
+                    if (org.locationtech.jts.algorithm.Distance.pointToSegment(p, a, b) < 1e-10) {
+                        cs.add(i + 1, new Coordinate(p));
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+            rings[r] = WGS84.createLinearRing(cs.toArray(Coordinate[]::new));
+        }
+        if (!changed) {
+            return polygon;
+        }
+        return WGS84.createPolygon(rings[0], java.util.Arrays.copyOfRange(rings, 1, rings.length));
+    }
+
     /** The largest polygon of a polygonal result (for fixes that may leave crumbs). */
     static Polygon largestPolygon(Geometry g) {
         Polygon best = null;

@@ -133,8 +133,10 @@ class PlanningRepository {
             ORDER BY 1""";
 
     /**
-     * Where the area's measurement points would go with the draft's grids: the points now in the area's live
-     * grids (and those in no grid inside the area), each with its draft grid by the rule of grid_for_geometry.
+     * Where the area's measurement points would go with the draft's grids, by the rule of grid_for_geometry over
+     * the draft's grids and the live grids outside the area: the points now in the area's live grids, in no grid
+     * inside the area, or (lines and polygons) in a grid outside the area while reaching into it. to_key is the
+     * draft grid, or to_outside_id the live grid outside the area that holds more of it.
      */
     public static final String POINT_ASSIGNMENTS = """
             WITH live AS (SELECT id, code FROM grid WHERE valid_to IS NULL AND code LIKE :area || '%'),
@@ -142,13 +144,25 @@ class PlanningRepository {
                  candidates AS (SELECT m.id, m.name, m.geom, m.grid_id FROM measurement_point m JOIN live l ON l.id = m.grid_id
                                 UNION ALL
                                 SELECT m.id, m.name, m.geom, m.grid_id FROM measurement_point m, area a
-                                WHERE m.grid_id IS NULL AND m.geom && a.boundary AND ST_Intersects(m.geom, a.boundary))
-            SELECT c.id, c.name, c.grid_id AS from_id, l.code AS from_code, dg.id AS to_key, dg.code AS to_code
+                                WHERE (m.grid_id IS NULL OR (ST_Dimension(m.geom) > 0 AND m.grid_id NOT IN (SELECT id FROM live)))
+                                  AND m.geom && a.boundary AND ST_Intersects(m.geom, a.boundary))
+            SELECT c.id, c.name, c.grid_id AS from_id, fg.code AS from_code,
+                   CASE WHEN inside.id IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN inside.id END AS to_key,
+                   CASE WHEN inside.id IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN NULL ELSE outside.id END
+                       AS to_outside_id,
+                   CASE WHEN inside.id IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN inside.code
+                        ELSE outside.code END AS to_code
             FROM candidates c
-            LEFT JOIN live l ON l.id = c.grid_id
-            LEFT JOIN draft_grid dg ON dg.id = draft_grid_for_geometry(:draft, c.geom)""";
+            LEFT JOIN grid fg ON fg.id = c.grid_id
+            LEFT JOIN LATERAL (SELECT d.id, d.code, geometry_share(d.geom, c.geom) AS share FROM draft_grid d
+                               WHERE d.draft_id = :draft AND d.geom && c.geom AND ST_Intersects(d.geom, c.geom)
+                               ORDER BY 3 DESC, d.id LIMIT 1) inside ON true
+            LEFT JOIN LATERAL (SELECT g.id, g.code, geometry_share(g.boundary, c.geom) AS share FROM grid g
+                               WHERE g.valid_to IS NULL AND g.code NOT LIKE :area || '%' AND g.boundary && c.geom
+                                 AND ST_Intersects(g.boundary, c.geom)
+                               ORDER BY 3 DESC, g.id LIMIT 1) outside ON true""";
 
-    /** The same for the area's open problems (by their location). */
+    /** The same for the area's open problems (points: by their location). */
     public static final String PROBLEM_ASSIGNMENTS = """
             WITH live AS (SELECT id, code FROM grid WHERE valid_to IS NULL AND code LIKE :area || '%'),
                  area AS (SELECT boundary FROM street WHERE code = :area UNION ALL SELECT boundary FROM community WHERE code = :area),
@@ -158,10 +172,19 @@ class PlanningRepository {
                                 SELECT p.id, p.location, p.grid_id FROM problem p, area a
                                 WHERE p.grid_id IS NULL AND problem_is_open(p.status) AND p.location && a.boundary
                                   AND ST_Intersects(p.location, a.boundary))
-            SELECT c.id, c.grid_id AS from_id, l.code AS from_code, dg.id AS to_key, dg.code AS to_code
+            SELECT c.id, c.grid_id AS from_id, fg.code AS from_code,
+                   coalesce(inside.id, NULL) AS to_key,
+                   CASE WHEN inside.id IS NULL THEN outside.id END AS to_outside_id,
+                   coalesce(inside.code, outside.code) AS to_code
             FROM candidates c
-            LEFT JOIN live l ON l.id = c.grid_id
-            LEFT JOIN draft_grid dg ON dg.id = draft_grid_for_geometry(:draft, c.location)""";
+            LEFT JOIN grid fg ON fg.id = c.grid_id
+            LEFT JOIN LATERAL (SELECT d.id, d.code FROM draft_grid d
+                               WHERE d.draft_id = :draft AND d.geom && c.location AND ST_Intersects(d.geom, c.location)
+                               ORDER BY d.id LIMIT 1) inside ON true
+            LEFT JOIN LATERAL (SELECT g.id, g.code FROM grid g
+                               WHERE inside.id IS NULL AND g.valid_to IS NULL AND g.code NOT LIKE :area || '%' AND g.boundary && c.location
+                                 AND ST_Intersects(g.boundary, c.location)
+                               ORDER BY g.id LIMIT 1) outside ON true""";
 
     /** The impact preview as one JSON document: points and open problems changing grid, each draft grid's workload. */
     public static final String IMPACT = "WITH pa AS MATERIALIZED (" + POINT_ASSIGNMENTS + "),\n pr AS MATERIALIZED (" + PROBLEM_ASSIGNMENTS + ")\n" + """
@@ -180,8 +203,9 @@ class PlanningRepository {
                              LEFT JOIN (SELECT to_key, count(*) AS n FROM pa GROUP BY to_key) np ON np.to_key = dg.id
                              LEFT JOIN (SELECT to_key, count(*) AS n FROM pr GROUP BY to_key) nr ON nr.to_key = dg.id
                              WHERE dg.draft_id = :draft),
-                'unassignedPoints', (SELECT count(*) FROM pa WHERE to_key IS NULL),
-                'unassignedProblems', (SELECT count(*) FROM pr WHERE to_key IS NULL))::text""";
+                'pointsLeavingArea', (SELECT count(*) FROM pa WHERE to_key IS NULL AND to_outside_id IS NOT NULL),
+                'unassignedPoints', (SELECT count(*) FROM pa WHERE to_key IS NULL AND to_outside_id IS NULL),
+                'unassignedProblems', (SELECT count(*) FROM pr WHERE to_key IS NULL AND to_outside_id IS NULL))::text""";
 
     // ---- publishing: set-based, in the caller's transaction ---------------------------------------------------
 
@@ -234,14 +258,14 @@ class PlanningRepository {
     public static final String PUBLISH_TRIGGERS_KEEP_GRID = "SELECT set_config('civicgrid.publishing_grids', :on, true)";
 
     public static final String PUBLISH_MOVE_POINTS = """
-            UPDATE measurement_point mp SET grid_id = m.grid_id
+            UPDATE measurement_point mp SET grid_id = coalesce(m.grid_id, a.to_outside_id)
             FROM planning_point_assignment a LEFT JOIN planning_grid_map m ON m.key = a.to_key
-            WHERE mp.id = a.id AND mp.grid_id IS DISTINCT FROM m.grid_id""";
+            WHERE mp.id = a.id AND mp.grid_id IS DISTINCT FROM coalesce(m.grid_id, a.to_outside_id)""";
 
     public static final String PUBLISH_MOVE_PROBLEMS = """
-            UPDATE problem p SET grid_id = m.grid_id
+            UPDATE problem p SET grid_id = coalesce(m.grid_id, a.to_outside_id)
             FROM planning_problem_assignment a LEFT JOIN planning_grid_map m ON m.key = a.to_key
-            WHERE p.id = a.id AND p.grid_id IS DISTINCT FROM m.grid_id""";
+            WHERE p.id = a.id AND p.grid_id IS DISTINCT FROM coalesce(m.grid_id, a.to_outside_id)""";
 
     public static final String PUBLISH_PROBLEM_EVENTS = """
             INSERT INTO problem_event (problem_id, actor_id, action, from_status, to_status, note, details)

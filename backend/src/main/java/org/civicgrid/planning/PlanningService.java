@@ -236,6 +236,7 @@ class PlanningService {
         List<Long> owners = in.ownerIds() == null ? before.ownerIds() : owners(in.ownerIds());
         Integer households = in.households() == null ? before.households() : households(in.households());
         repository.updateGrid(id, key, code, name, geometry, owners, households);
+        node(id, List.of(key));
         GridRow after = repository.grid(id, key).orElseThrow();
         audit.record("DRAFT_GRID_UPDATED", "draft_grid", key, draft.areaCode(), state(before), state(after));
         return changed(caller, id, List.of(key));
@@ -251,6 +252,7 @@ class PlanningService {
         String code = in.code() == null || in.code().isBlank() ? proposeFor(draft, communityOf(draft, geometry)) : code(in.code());
         String name = in.name() == null || in.name().isBlank() ? "网格 " + code : name(in.name());
         long key = repository.insertGrid(id, code, name, geometry, owners(in.ownerIds()), households(in.households()), null);
+        node(id, List.of(key));
         audit.record("DRAFT_GRID_ADDED", "draft_grid", key, draft.areaCode(), null, state(repository.grid(id, key).orElseThrow()));
         return changed(caller, id, List.of(key));
     }
@@ -279,6 +281,17 @@ class PlanningService {
         repository.updateGrid(id, grid.key(), grid.code(), grid.name(), pieces.get(0), grid.ownerIds(), households0);
         String newCode = proposeFor(draft, grid.code().matches("\\d{15}") ? grid.code().substring(0, 12) : communityOf(draft, pieces.get(1)));
         long newKey = repository.insertGrid(id, newCode, grid.name() + "-2", pieces.get(1), grid.ownerIds(), households1, null);
+        // The cut's ends become vertices of the neighbours too, so that shared edges still match exactly.
+        Geometry cutEnds = OverlayNGRobust.overlay(grid.geometry().getBoundary(), line, OverlayNG.INTERSECTION);
+        for (GridRow other : repository.grids(id)) {
+            if (other.key() == grid.key() || other.key() == newKey) {
+                continue;
+            }
+            Polygon noded = GridGeometry.withVertices((Polygon) other.geometry(), cutEnds.getCoordinates());
+            if (noded != other.geometry()) {
+                repository.updateGrid(id, other.key(), other.code(), other.name(), noded, other.ownerIds(), other.households());
+            }
+        }
         audit.record("DRAFT_GRID_SPLIT", "draft_grid", grid.key(), draft.areaCode(), state(grid),
                 Map.of("line", line.toText(), "kept", state(repository.grid(id, grid.key()).orElseThrow()),
                         "created", state(repository.grid(id, newKey).orElseThrow())));
@@ -307,6 +320,42 @@ class PlanningService {
         audit.record("DRAFT_GRIDS_MERGED", "draft_grid", a.key(), draft.areaCode(), Map.of("a", state(a), "b", state(b)),
                 state(repository.grid(id, a.key()).orElseThrow()));
         return changed(caller, id, List.of(a.key()));
+    }
+
+    /**
+     * Makes shared edges match vertex for vertex around the given grids: a vertex of one grid lying on an edge of
+     * another becomes a vertex of that edge too (geometry unchanged). Returns the keys of the grids it changed.
+     */
+    private List<Long> node(long draft, java.util.Collection<Long> around) {
+        Map<Long, GridRow> grids = new LinkedHashMap<>();
+        repository.grids(draft).forEach(g -> grids.put(g.key(), g));
+        Map<Long, Polygon> changed = new LinkedHashMap<>();
+        for (Long key : around) {
+            GridRow grid = grids.get(key);
+            if (grid == null) {
+                continue;
+            }
+            for (GridRow other : grids.values()) {
+                if (other.key() == key || !other.geometry().getEnvelopeInternal().intersects(grid.geometry().getEnvelopeInternal())) {
+                    continue;
+                }
+                Polygon mine = changed.getOrDefault(key, (Polygon) grid.geometry());
+                Polygon theirs = changed.getOrDefault(other.key(), (Polygon) other.geometry());
+                Polygon theirsNoded = GridGeometry.withVertices(theirs, mine.getCoordinates());
+                Polygon mineNoded = GridGeometry.withVertices(mine, theirs.getCoordinates());
+                if (theirsNoded != theirs) {
+                    changed.put(other.key(), theirsNoded);
+                }
+                if (mineNoded != mine) {
+                    changed.put(key, mineNoded);
+                }
+            }
+        }
+        changed.forEach((key, polygon) -> {
+            GridRow g = grids.get(key);
+            repository.updateGrid(draft, key, g.code(), g.name(), polygon, g.ownerIds(), g.households());
+        });
+        return List.copyOf(changed.keySet());
     }
 
     private ObjectNode changed(CurrentUser caller, long id, List<Long> keys) {
@@ -574,8 +623,12 @@ class PlanningService {
         switch (fault.type()) {
             case "GAP" -> fixGap(draft, fault, grids, request.gridKey());
             case "OVERLAP" -> fixOverlap(draft, fault, grids, request.gridKey());
+            case "EDGE_MISMATCH" -> {
+                List<Long> noded = node(id, fault.gridKeys());
+                audit.record("DRAFT_FIX_EDGES", "draft", id, draft.areaCode(), null, Map.of("gridKeys", noded));
+            }
             default -> throw new InvalidParameterException(request.faultIndex() != null ? "faultIndex" : "type",
-                    "only GAP and OVERLAP faults have a one-click fix, not " + fault.type());
+                    "only GAP, OVERLAP and EDGE_MISMATCH faults have a one-click fix, not " + fault.type());
         }
         return view(faults(draft));
     }
@@ -625,6 +678,7 @@ class PlanningService {
             throw new ConflictException("The gap cannot be joined to grid " + target.code() + " automatically.");
         }
         repository.updateGrid(draft.id(), target.key(), target.code(), target.name(), joined, target.ownerIds(), target.households());
+        node(draft.id(), List.of(target.key()));
         audit.record("DRAFT_FIX_GAP", "draft_grid", target.key(), draft.areaCode(), state(target),
                 state(repository.grid(draft.id(), target.key()).orElseThrow()));
     }
@@ -641,6 +695,7 @@ class PlanningService {
             throw new ConflictException("Grid " + cut.code() + " lies entirely inside grid " + keep.code() + "; delete one of them instead.");
         }
         repository.updateGrid(draft.id(), cut.key(), cut.code(), cut.name(), rest, cut.ownerIds(), cut.households());
+        node(draft.id(), List.of(cut.key(), keep.key()));
         audit.record("DRAFT_FIX_OVERLAP", "draft_grid", cut.key(), draft.areaCode(), state(cut),
                 state(repository.grid(draft.id(), cut.key()).orElseThrow()));
     }
