@@ -42,7 +42,7 @@ class SchemaMigrationTest {
             List<String> geometryColumns = freshJdbc.sql("""
                     SELECT f_table_name || '.' || f_geometry_column || ':' || srid FROM geometry_columns ORDER BY 1""")
                     .query(String.class).list();
-            assertThat(geometryColumns).containsExactly("community.boundary:4326", "district.boundary:4326", "grid.boundary:4326",
+            assertThat(geometryColumns).containsExactly("community.boundary:4326", "district.boundary:4326", "draft_grid.geom:4326", "grid.boundary:4326",
                     "inspection.location:4326", "measurement_point.geom:4326", "photo.gps:4326", "problem.location:4326",
                     "street.boundary:4326");
             long gistIndexes = freshJdbc.sql("""

@@ -38,7 +38,8 @@ class PointGridAssignmentTest {
                 SELECT count(*) FROM measurement_point mp JOIN grid assigned ON assigned.id = mp.grid_id
                 WHERE ST_Dimension(mp.geom) = 1 AND EXISTS (
                     SELECT 1 FROM grid other WHERE other.valid_to IS NULL AND other.id <> assigned.id
-                      AND ST_Length(ST_Intersection(other.boundary, mp.geom)) > 1.01 * ST_Length(ST_Intersection(assigned.boundary, mp.geom)))"""))
+                      AND ST_Length(ST_Intersection(other.boundary, mp.geom)::geography)
+                          > 1.01 * ST_Length(ST_Intersection(assigned.boundary, mp.geom)::geography))"""))
                 .as("lines assigned to a grid holding less of them than another").isZero();
         assertThat(count("""
                 SELECT count(*) FROM measurement_point mp JOIN grid assigned ON assigned.id = mp.grid_id

@@ -265,6 +265,46 @@ class AccessMatrixTest {
                     .param("description", "矩阵测试 Open311 上报");
             case "GET /open311/v2/requests.{format}" -> get("/open311/v2/requests.json").param("service_request_id", String.valueOf(target.problemId()));
             case "GET /open311/v2/requests/{id}.{format}" -> get("/open311/v2/requests/{id}.json", target.problemId());
+            case "POST /api/planning/drafts" -> jsonBody(post("/api/planning/drafts"), "{\"areaCode\":\"" + target.communityCode() + "\",\"name\":\"矩阵\"}");
+            case "GET /api/planning/drafts" -> {
+                planningDraft(target);
+                yield get("/api/planning/drafts").param("areaCode", target.communityCode());
+            }
+            case "GET /api/planning/drafts/{id}" -> get("/api/planning/drafts/{id}", planningDraft(target));
+            case "DELETE /api/planning/drafts/{id}" -> delete("/api/planning/drafts/{id}", freshPlanningDraft(target));
+            case "POST /api/planning/drafts/{id}/grids" -> jsonBody(post("/api/planning/drafts/{id}/grids", freshPlanningDraft(target)),
+                    "{\"name\":\"矩阵网格\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%s,%s],[%s,%s],[%s,%s],[%s,%s]]]}}".formatted(
+                            target.lon(), target.lat(), target.lon() + 1e-4, target.lat(), target.lon(), target.lat() + 1e-4, target.lon(), target.lat()));
+            case "PUT /api/planning/drafts/{id}/grids/{gridKey}" -> {
+                long draft = freshPlanningDraft(target);
+                yield jsonBody(put("/api/planning/drafts/{id}/grids/{key}", draft, firstDraftGrid(draft)).header("If-Match", "\"0\""),
+                        "{\"name\":\"矩阵改名\"}");
+            }
+            case "DELETE /api/planning/drafts/{id}/grids/{gridKey}" -> {
+                long draft = freshPlanningDraft(target);
+                yield delete("/api/planning/drafts/{id}/grids/{key}", draft, firstDraftGrid(draft));
+            }
+            case "POST /api/planning/drafts/{id}/split" -> {
+                long draft = freshPlanningDraft(target);
+                yield jsonBody(post("/api/planning/drafts/{id}/split", draft), "{\"gridKey\":" + firstDraftGrid(draft)
+                        + ",\"line\":{\"type\":\"LineString\",\"coordinates\":[[0,0],[0.001,0.001]]}}");
+            }
+            case "POST /api/planning/drafts/{id}/merge" -> {
+                long draft = freshPlanningDraft(target);
+                yield jsonBody(post("/api/planning/drafts/{id}/merge", draft), "{\"gridKeys\":[" + firstDraftGrid(draft) + "]}");
+            }
+            case "POST /api/planning/drafts/{id}/import" -> multipart("/api/planning/drafts/{id}/import", freshPlanningDraft(target));
+            case "GET /api/planning/drafts/{id}/export" -> get("/api/planning/drafts/{id}/export", planningDraft(target)).param("format", "geojson");
+            case "GET /api/planning/live/export" -> get("/api/planning/live/export").param("areaCode", target.communityCode()).param("format", "geojson");
+            case "POST /api/planning/drafts/{id}/propose-code" -> jsonBody(post("/api/planning/drafts/{id}/propose-code", planningDraft(target)), "{}");
+            case "GET /api/planning/drafts/{id}/validation" -> get("/api/planning/drafts/{id}/validation", planningDraft(target));
+            case "POST /api/planning/drafts/{id}/validation" -> post("/api/planning/drafts/{id}/validation", planningDraft(target));
+            case "POST /api/planning/drafts/{id}/fix" -> jsonBody(post("/api/planning/drafts/{id}/fix", planningDraft(target)), "{\"type\":\"GAP\"}");
+            case "GET /api/planning/drafts/{id}/impact" -> get("/api/planning/drafts/{id}/impact", planningDraft(target));
+            case "POST /api/planning/drafts/{id}/publish" -> jsonBody(post("/api/planning/drafts/{id}/publish", planningDraft(target)),
+                    "{\"effectiveFrom\":\"2020-01-01\"}");
+            case "GET /api/planning/history" -> get("/api/planning/history").param("areaCode", target.communityCode());
+            case "GET /api/planning/grids" -> get("/api/planning/grids").param("areaCode", target.communityCode());
             default -> throw new IllegalStateException("access-matrix.csv names " + endpoint + " but the test cannot call it yet");
         };
     }
@@ -318,6 +358,20 @@ class AccessMatrixTest {
             case "GET /open311/v2/services/{code}.{format}" -> answer.path("service_code").asString().equals("EXPOSED_GARBAGE");
             case "GET /open311/v2/requests.{format}", "GET /open311/v2/requests/{id}.{format}" ->
                     anyMatch(answer, r -> r.path("service_request_id").asString().equals(String.valueOf(target.problemId())));
+            case "GET /api/planning/drafts" -> anyMatch(answer.path("drafts"), d -> d.path("id").asLong() == planningDraft(target));
+            case "GET /api/planning/drafts/{id}" -> answer.path("draft").path("id").asLong() == planningDraft(target);
+            case "PUT /api/planning/drafts/{id}/grids/{gridKey}" -> answer.path("changedKeys").size() == 1
+                    && anyMatch(answer.path("features"), f -> f.path("properties").path("name").asString().equals("矩阵改名"));
+            case "DELETE /api/planning/drafts/{id}/grids/{gridKey}" -> answer.path("features").isArray() && answer.path("changedKeys").isEmpty();
+            case "GET /api/planning/drafts/{id}/export", "GET /api/planning/live/export" ->
+                    anyMatch(answer.path("features"), f -> f.path("properties").path("code").asString().equals(target.gridCode()));
+            case "POST /api/planning/drafts/{id}/propose-code" -> answer.path("code").asString().startsWith(target.communityCode())
+                    && answer.path("code").asString().length() == 15;
+            case "GET /api/planning/drafts/{id}/validation", "POST /api/planning/drafts/{id}/validation" -> answer.path("valid").asBoolean();
+            case "GET /api/planning/drafts/{id}/impact" -> anyMatch(answer.path("workload"), w -> w.path("code").asString().equals(target.gridCode()));
+            case "GET /api/planning/history" -> answer.path("areaCode").asString().equals(target.communityCode())
+                    && anyMatch(answer.path("versions"), v -> v.path("code").asString().equals(target.gridCode()));
+            case "GET /api/planning/grids" -> anyMatch(answer.path("features"), f -> f.path("properties").path("code").asString().equals(target.gridCode()));
             default -> throw new IllegalStateException("No content check for " + endpoint);
         };
     }
@@ -446,6 +500,28 @@ class AccessMatrixTest {
                 WITH b AS (INSERT INTO evaluation_batch (file_name, row_count, imported_by) SELECT 'matrix', 1, min(id) FROM app_user RETURNING id)
                 INSERT INTO external_evaluation (batch_id, evaluation, evaluated_on, point_id, criterion, score, max_score)
                 SELECT b.id, 'CITY', DATE '2020-03-01', ?, '矩阵测试', 1, 2 FROM b""").param(pointId).update();
+    private final Map<String, Long> planningDrafts = new java.util.HashMap<>();
+
+    /** One draft of the target's community, copied from its live grids (shared by the read-only requests). */
+    private long planningDraft(Target target) {
+        return planningDrafts.computeIfAbsent(target.communityCode(), c -> freshPlanningDraft(target));
+    }
+
+    /** A new draft of the target's community, for requests that change or close it. */
+    private long freshPlanningDraft(Target target) {
+        long id = jdbc.sql("""
+                INSERT INTO draft (area_code, name, created_by, based_on)
+                SELECT :c, '矩阵草稿', u.id, (SELECT coalesce(jsonb_object_agg(code, id), '{}') FROM grid WHERE valid_to IS NULL AND code LIKE :c || '%')
+                FROM app_user u WHERE u.username = 'm_admin' RETURNING id""").param("c", target.communityCode()).query(Long.class).single();
+        jdbc.sql("""
+                INSERT INTO draft_grid (draft_id, code, name, geom, owner_ids, households, source_grid_id)
+                SELECT :d, code, name, boundary, '{}', households, id FROM grid WHERE valid_to IS NULL AND code LIKE :c || '%' ORDER BY code""")
+                .param("d", id).param("c", target.communityCode()).update();
+        return id;
+    }
+
+    private long firstDraftGrid(long draft) {
+        return jdbc.sql("SELECT min(id) FROM draft_grid WHERE draft_id = ?").param(draft).query(Long.class).single();
     }
 
     private static Map<String, Map<String, String>> matrix() {

@@ -1,0 +1,271 @@
+package org.civicgrid.planning;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.civicgrid.web.InvalidParameterException;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.LineString;
+import org.locationtech.jts.geom.MultiPolygon;
+import org.locationtech.jts.geom.Polygon;
+import org.locationtech.jts.geom.PrecisionModel;
+import org.locationtech.jts.geom.util.AffineTransformation;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.WKBReader;
+import org.locationtech.jts.io.WKBWriter;
+import org.locationtech.jts.io.geojson.GeoJsonReader;
+import org.locationtech.jts.io.geojson.GeoJsonWriter;
+import org.locationtech.jts.operation.overlayng.OverlayNG;
+import org.locationtech.jts.operation.overlayng.OverlayNGRobust;
+import org.locationtech.jts.operation.polygonize.Polygonizer;
+
+/** Geometry helpers of the planner: GeoJSON in and out, a local metric projection, split and merge. */
+final class GridGeometry {
+
+    static final GeometryFactory WGS84 = new GeometryFactory(new PrecisionModel(), 4326);
+
+    private GridGeometry() {
+    }
+
+    /** A GeoJSON geometry object (lon/lat) as a polygon; a one-part MultiPolygon is accepted. Anything else → 400 naming {@code field}. */
+    static Polygon polygon(String geoJson, String field) {
+        Geometry g = geometry(geoJson, field);
+        if (g instanceof MultiPolygon multi && multi.getNumGeometries() == 1) {
+            g = multi.getGeometryN(0);
+        }
+        if (!(g instanceof Polygon polygon) || g.isEmpty()) {
+            throw new InvalidParameterException(field, "must be a GeoJSON Polygon, not " + g.getGeometryType());
+        }
+        checkLonLat(polygon, field);
+        return (Polygon) WGS84.createGeometry(polygon);
+    }
+
+    static LineString line(String geoJson, String field) {
+        Geometry g = geometry(geoJson, field);
+        if (!(g instanceof LineString line) || g.isEmpty()) {
+            throw new InvalidParameterException(field, "must be a GeoJSON LineString, not " + g.getGeometryType());
+        }
+        checkLonLat(line, field);
+        return (LineString) WGS84.createGeometry(line);
+    }
+
+    private static Geometry geometry(String geoJson, String field) {
+        if (geoJson == null || geoJson.isBlank() || geoJson.equals("null")) {
+            throw new InvalidParameterException(field, "is required (a GeoJSON geometry)");
+        }
+        try {
+            return new GeoJsonReader(WGS84).read(geoJson);
+        } catch (ParseException | RuntimeException e) {
+            throw new InvalidParameterException(field, "is not a GeoJSON geometry: " + e.getMessage());
+        }
+    }
+
+    private static void checkLonLat(Geometry g, String field) {
+        for (Coordinate c : g.getCoordinates()) {
+            if (!Double.isFinite(c.x) || !Double.isFinite(c.y) || c.x < -180 || c.x > 180 || c.y < -90 || c.y > 90) {
+                throw new InvalidParameterException(field, "coordinates must be lon/lat (EPSG:4326), not " + c.x + " " + c.y);
+            }
+        }
+    }
+
+    static String geoJson(Geometry g) {
+        GeoJsonWriter writer = new GeoJsonWriter(9);
+        writer.setEncodeCRS(false);
+        return writer.write(g);
+    }
+
+    static Geometry wkb(byte[] bytes) {
+        try {
+            Geometry g = new WKBReader(WGS84).read(bytes);
+            g.setSRID(4326);
+            return g;
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] wkb(Geometry g) {
+        return new WKBWriter().write(g);
+    }
+
+    /**
+     * A local equirectangular projection in metres around a centre: affine, so exactly invertible and
+     * topology-preserving (shared vertices stay shared); scale error well under 0.1 % across a street.
+     */
+    static final class LocalMetres {
+        final AffineTransformation forward;
+        final AffineTransformation inverse;
+
+        LocalMetres(Envelope around) {
+            double lon0 = around.centre().x;
+            double lat0 = around.centre().y;
+            double phi = Math.toRadians(lat0);
+            double ky = 111132.954 - 559.822 * Math.cos(2 * phi) + 1.175 * Math.cos(4 * phi);
+            double kx = 111412.84 * Math.cos(phi) - 93.5 * Math.cos(3 * phi);
+            forward = new AffineTransformation(kx, 0, -lon0 * kx, 0, ky, -lat0 * ky);
+            try {
+                inverse = forward.getInverse();
+            } catch (org.locationtech.jts.geom.util.NoninvertibleTransformationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        Geometry toMetres(Geometry g) {
+            return forward.transform(g);
+        }
+
+        Geometry toLonLat(Geometry g) {
+            Geometry back = inverse.transform(g);
+            back.setSRID(4326);
+            return back;
+        }
+    }
+
+    /**
+     * The polygon cut by a line that crosses it fully: the faces of boundary ∪ line inside the polygon,
+     * largest first. Fewer than two faces (the line does not cross from one side to the other) → 400.
+     */
+    static List<Polygon> split(Polygon polygon, LineString line) {
+        if (!polygon.isValid()) {
+            throw new InvalidParameterException("gridKey", "the grid's geometry is invalid; fix it before splitting");
+        }
+        Geometry noded = OverlayNGRobust.overlay(polygon.getBoundary(), line, OverlayNG.UNION);
+        Polygonizer polygonizer = new Polygonizer();
+        polygonizer.add(noded);
+        List<Polygon> faces = new ArrayList<>();
+        for (Object face : polygonizer.getPolygons()) {
+            Polygon p = (Polygon) face;
+            if (p.getArea() > 0 && polygon.contains(p.getInteriorPoint())) {
+                faces.add((Polygon) WGS84.createGeometry(p));
+            }
+        }
+        if (faces.size() < 2) {
+            throw new InvalidParameterException("line", "must cross the grid fully, entering and leaving it through its boundary");
+        }
+        if (faces.size() > 2) {
+            throw new InvalidParameterException("line", "crosses the grid more than once (it would make " + faces.size()
+                    + " pieces); draw a line that cuts it in two");
+        }
+        faces.sort(Comparator.comparingDouble(Geometry::getArea).reversed());
+        return faces;
+    }
+
+    /** Two polygons sharing an edge, merged; not adjacent (no shared edge longer than {@code minShared} metres) → 400. */
+    static Polygon merge(Polygon a, Polygon b, LocalMetres metres, double minShared) {
+        Geometry shared = OverlayNGRobust.overlay(metres.toMetres(a.getBoundary()), metres.toMetres(b.getBoundary()).buffer(0.01),
+                OverlayNG.INTERSECTION);
+        if (shared.getLength() < minShared) {
+            throw new InvalidParameterException("gridKeys", "the grids are not adjacent: they share no edge");
+        }
+        Geometry union = OverlayNGRobust.overlay(a, b, OverlayNG.UNION);
+        if (!(union instanceof Polygon polygon)) {
+            throw new InvalidParameterException("gridKeys", "the grids touch only at points; their union is not one polygon");
+        }
+        return (Polygon) WGS84.createGeometry(polygon);
+    }
+
+    /**
+     * The polygon without spikes as overlays leave them: a vertex where the boundary turns back by less than
+     * {@code maxDegrees} enclosing less than {@code maxSqm} (measured in metres) is dropped.
+     */
+    static Polygon withoutSpikes(Polygon polygon, LocalMetres metres, double maxDegrees, double maxSqm) {
+        if (polygon == null) {
+            return null;
+        }
+        org.locationtech.jts.geom.LinearRing shell = cleanRing(polygon.getExteriorRing(), metres, maxDegrees, maxSqm);
+        List<org.locationtech.jts.geom.LinearRing> holes = new ArrayList<>();
+        for (int i = 0; i < polygon.getNumInteriorRing(); i++) {
+            org.locationtech.jts.geom.LinearRing hole = cleanRing(polygon.getInteriorRingN(i), metres, maxDegrees, maxSqm);
+            if (hole != null) {
+                holes.add(hole);
+            }
+        }
+        if (shell == null) {
+            return polygon;
+        }
+        Polygon clean = WGS84.createPolygon(shell, holes.toArray(org.locationtech.jts.geom.LinearRing[]::new));
+        return clean.isValid() ? clean : polygon;
+    }
+
+    private static org.locationtech.jts.geom.LinearRing cleanRing(org.locationtech.jts.geom.LinearRing ring, LocalMetres metres,
+                                                                   double maxDegrees, double maxSqm) {
+        List<Coordinate> cs = new ArrayList<>(List.of(ring.getCoordinates()));
+        cs.remove(cs.size() - 1);
+        boolean changed = true;
+        while (changed && cs.size() >= 3) {
+            changed = false;
+            for (int i = 0; i < cs.size() && cs.size() >= 3; i++) {
+                Coordinate prev = metres.forward.transform(cs.get((i - 1 + cs.size()) % cs.size()), new Coordinate());
+                Coordinate here = metres.forward.transform(cs.get(i), new Coordinate());
+                Coordinate next = metres.forward.transform(cs.get((i + 1) % cs.size()), new Coordinate());
+                if (here.equals2D(prev)) {
+                    cs.remove(i);
+                    changed = true;
+                    i--;
+                    continue;
+                }
+                double a1 = Math.atan2(prev.y - here.y, prev.x - here.x);
+                double a2 = Math.atan2(next.y - here.y, next.x - here.x);
+                double angle = Math.toDegrees(Math.abs(a1 - a2));
+                if (angle > 180) {
+                    angle = 360 - angle;
+                }
+                double area = Math.abs((here.x - prev.x) * (next.y - prev.y) - (here.y - prev.y) * (next.x - prev.x)) / 2;
+                if (angle < maxDegrees && area < maxSqm) {
+                    cs.remove(i);
+                    changed = true;
+                    i--;
+                }
+            }
+        }
+        if (cs.size() < 3) {
+            return null;
+        }
+        cs.add(new Coordinate(cs.get(0)));
+        return WGS84.createLinearRing(cs.toArray(Coordinate[]::new));
+    }
+
+    /** The polygon with the given points inserted as vertices where they lie on its edges (the same object when none does). */
+    static Polygon withVertices(Polygon polygon, Coordinate[] points) {
+        boolean changed = false;
+        org.locationtech.jts.geom.LinearRing[] rings = new org.locationtech.jts.geom.LinearRing[polygon.getNumInteriorRing() + 1];
+        for (int r = 0; r < rings.length; r++) {
+            org.locationtech.jts.geom.LinearRing ring = r == 0 ? polygon.getExteriorRing() : polygon.getInteriorRingN(r - 1);
+            List<Coordinate> cs = new ArrayList<>(List.of(ring.getCoordinates()));
+            for (Coordinate p : points) {
+                for (int i = 0; i < cs.size() - 1; i++) {
+                    Coordinate a = cs.get(i);
+                    Coordinate b = cs.get(i + 1);
+                    if (p.equals2D(a) || p.equals2D(b)) {
+                        break;
+                    }
+                    if (org.locationtech.jts.algorithm.Distance.pointToSegment(p, a, b) < 1e-10) {
+                        cs.add(i + 1, new Coordinate(p));
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+            rings[r] = WGS84.createLinearRing(cs.toArray(Coordinate[]::new));
+        }
+        if (!changed) {
+            return polygon;
+        }
+        return WGS84.createPolygon(rings[0], java.util.Arrays.copyOfRange(rings, 1, rings.length));
+    }
+
+    /** The largest polygon of a polygonal result (for fixes that may leave crumbs). */
+    static Polygon largestPolygon(Geometry g) {
+        Polygon best = null;
+        for (int i = 0; i < g.getNumGeometries(); i++) {
+            if (g.getGeometryN(i) instanceof Polygon p && (best == null || p.getArea() > best.getArea())) {
+                best = p;
+            }
+        }
+        return best == null ? null : (Polygon) WGS84.createGeometry(best);
+    }
+}

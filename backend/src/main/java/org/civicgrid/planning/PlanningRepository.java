@@ -1,0 +1,414 @@
+package org.civicgrid.planning;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+import org.locationtech.jts.geom.Geometry;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL of the planner. Area codes are a street's (9 digits) or a community's (12); ":area || '%'" selects its grids. */
+@Repository
+class PlanningRepository {
+
+    static final String AREA = """
+            SELECT code, name, 'STREET' AS level FROM street WHERE code = :area
+            UNION ALL SELECT code, name, 'COMMUNITY' FROM community WHERE code = :area""";
+
+    static final String COMMUNITIES = "SELECT code, ST_AsBinary(boundary) FROM community WHERE code LIKE :area || '%' ORDER BY code";
+
+    static final String LIVE_SNAPSHOT = """
+            SELECT coalesce(jsonb_object_agg(code, id), '{}'::jsonb)::text FROM grid WHERE valid_to IS NULL AND code LIKE :area || '%'""";
+
+    static final String INSERT_DRAFT = """
+            INSERT INTO draft (area_code, name, created_by, based_on) VALUES (:area, :name, :user, CAST(:basedOn AS jsonb)) RETURNING id""";
+
+    static final String COPY_LIVE_GRIDS = """
+            INSERT INTO draft_grid (draft_id, code, name, geom, owner_ids, households, source_grid_id)
+            SELECT :draft, g.code, g.name, g.boundary,
+                   coalesce((SELECT array_agg(o.user_id ORDER BY o.user_id) FROM grid_owner o WHERE o.grid_id = g.id), '{}'),
+                   g.households, g.id
+            FROM grid g WHERE g.valid_to IS NULL AND g.code LIKE :area || '%' ORDER BY g.code""";
+
+    record DraftRow(long id, String areaCode, String name, long createdBy, String status, long version, Instant createdAt, Instant updatedAt,
+                    Long publicationId) {
+    }
+
+    static final String DRAFT = """
+            SELECT id, area_code, name, created_by, status, version, created_at, updated_at, publication_id FROM draft WHERE id = :id""";
+
+    static final String DRAFTS_OF_AREA = """
+            SELECT d.id, d.area_code, d.name, d.status, d.version, d.created_at, d.updated_at,
+                   u.id AS user_id, u.username, u.display_name,
+                   (SELECT count(*) FROM draft_grid dg WHERE dg.draft_id = d.id) AS grids
+            FROM draft d JOIN app_user u ON u.id = d.created_by
+            WHERE (d.area_code LIKE :area || '%' OR :area LIKE d.area_code || '%')
+              AND d.area_code LIKE ANY (string_to_array(:scope, ','))
+              AND (CAST(:status AS varchar) IS NULL OR d.status = :status)
+            ORDER BY d.updated_at DESC, d.id DESC""";
+
+    /** OPEN drafts by other users on the same area or an area containing it / contained in it. */
+    static final String OTHERS_EDITING = """
+            SELECT d.id, u.id AS user_id, u.username, u.display_name, d.created_at, d.updated_at
+            FROM draft d JOIN app_user u ON u.id = d.created_by
+            WHERE d.status = 'OPEN' AND d.created_by <> :user AND d.id <> :draft
+              AND (d.area_code LIKE :area || '%' OR :area LIKE d.area_code || '%')
+            ORDER BY d.created_at, d.id""";
+
+    /** Locks the draft and moves its version on; no row = not open or another edit came first. */
+    static final String BUMP_VERSION = """
+            UPDATE draft SET version = version + 1, updated_at = now()
+            WHERE id = :id AND status = 'OPEN' AND (CAST(:expected AS bigint) IS NULL OR version = :expected)
+            RETURNING version""";
+
+    static final String DRAFT_FEATURES = """
+            SELECT json_build_object('type', 'FeatureCollection',
+                                     'features', coalesce(json_agg(json_build_object(
+                                         'type', 'Feature', 'id', dg.id,
+                                         'geometry', ST_AsGeoJSON(dg.geom, 9)::json,
+                                         'properties', json_build_object(
+                                             'key', dg.id, 'code', dg.code, 'name', dg.name, 'households', dg.households,
+                                             'sourceGridId', dg.source_grid_id,
+                                             'areaSqm', round(ST_Area(dg.geom::geography)::numeric, 1),
+                                             'owners', coalesce(o.list, '[]'::json)))
+                                         ORDER BY dg.code, dg.id), '[]'::json))::text
+            FROM draft_grid dg
+            LEFT JOIN LATERAL (SELECT json_agg(json_build_object('id', u.id, 'username', u.username, 'name', u.display_name,
+                                                                 'phone', u.phone) ORDER BY u.id) AS list
+                               FROM app_user u WHERE u.id = ANY (dg.owner_ids)) o ON true
+            WHERE dg.draft_id = :draft""";
+
+    record GridRow(long key, String code, String name, Geometry geometry, List<Long> ownerIds, Integer households, Long sourceGridId) {
+    }
+
+    static final String DRAFT_GRIDS = """
+            SELECT id, code, name, ST_AsBinary(geom), owner_ids, households, source_grid_id FROM draft_grid WHERE draft_id = :draft ORDER BY id""";
+
+    static final String DRAFT_GRID = """
+            SELECT id, code, name, ST_AsBinary(geom), owner_ids, households, source_grid_id FROM draft_grid WHERE draft_id = :draft AND id = :key""";
+
+    static final String INSERT_GRID = """
+            INSERT INTO draft_grid (draft_id, code, name, geom, owner_ids, households, source_grid_id)
+            VALUES (:draft, :code, :name, ST_GeomFromWKB(:wkb, 4326), CAST(string_to_array(:owners, ',') AS bigint[]), :households, :source)
+            RETURNING id""";
+
+    static final String UPDATE_GRID = """
+            UPDATE draft_grid SET code = :code, name = :name, geom = ST_GeomFromWKB(:wkb, 4326),
+                                  owner_ids = CAST(string_to_array(:owners, ',') AS bigint[]), households = :households
+            WHERE draft_id = :draft AND id = :key""";
+
+    static final String DELETE_GRID = "DELETE FROM draft_grid WHERE draft_id = :draft AND id = :key";
+
+    static final String DELETE_ALL_GRIDS = "DELETE FROM draft_grid WHERE draft_id = :draft";
+
+    static final String UNKNOWN_USERS = """
+            SELECT coalesce(string_agg(u::text, ','), '') FROM unnest(CAST(string_to_array(:owners, ',') AS bigint[])) u
+            WHERE NOT EXISTS (SELECT 1 FROM app_user a WHERE a.id = u AND a.enabled)""";
+
+    /** Live grids of the area by code (for imports: a file's grid with a live code continues that grid). */
+    static final String LIVE_GRID_BY_CODE = """
+            SELECT g.id, coalesce((SELECT string_agg(o.user_id::text, ',' ORDER BY o.user_id) FROM grid_owner o WHERE o.grid_id = g.id), '')
+            FROM grid g WHERE g.valid_to IS NULL AND g.code = :code AND g.code LIKE :area || '%'""";
+
+    /** Codes used under a community: every version ever, and the draft's own. */
+    static final String USED_CODES = """
+            SELECT code FROM grid WHERE community_code = :community
+            UNION SELECT code FROM draft_grid WHERE draft_id = :draft AND code LIKE :community || '%'""";
+
+    /** The live grids of the area that changed since the draft copied them: code, what changed, the copied and the live grid ids. */
+    static final String CONFLICTS = """
+            WITH live AS (SELECT code, id FROM grid WHERE valid_to IS NULL AND code LIKE :area || '%'),
+                 snap AS (SELECT s.key AS code, s.value::bigint AS id FROM draft d, jsonb_each_text(d.based_on) s WHERE d.id = :draft)
+            SELECT coalesce(l.code, s.code) AS code,
+                   CASE WHEN s.id IS NULL THEN 'ADDED' WHEN l.id IS NULL THEN 'REMOVED' ELSE 'CHANGED' END AS change,
+                   s.id AS copied_grid_id, l.id AS live_grid_id,
+                   (SELECT json_build_object('id', u.id, 'username', u.username, 'name', u.display_name, 'publishedAt', p.published_at)::text
+                    FROM grid lg JOIN grid_publication p ON p.id = lg.publication_id JOIN app_user u ON u.id = p.published_by
+                    WHERE lg.id = l.id) AS published_by
+            FROM live l FULL JOIN snap s ON s.code = l.code
+            WHERE l.id IS DISTINCT FROM s.id
+            ORDER BY 1""";
+
+    /**
+     * Where the area's measurement points would go with the draft's grids, by the rule of grid_for_geometry over
+     * the draft's grids and the live grids outside the area: the points now in the area's live grids, in no grid
+     * inside the area, or (lines and polygons) in a grid outside the area while reaching into it. to_key is the
+     * draft grid, or to_outside_id the live grid outside the area that holds more of it.
+     */
+    public static final String POINT_ASSIGNMENTS = """
+            WITH live AS (SELECT id, code FROM grid WHERE valid_to IS NULL AND code LIKE :area || '%'),
+                 area AS (SELECT boundary FROM street WHERE code = :area UNION ALL SELECT boundary FROM community WHERE code = :area),
+                 candidates AS (SELECT m.id, m.name, m.geom, m.grid_id FROM measurement_point m JOIN live l ON l.id = m.grid_id
+                                UNION ALL
+                                SELECT m.id, m.name, m.geom, m.grid_id FROM measurement_point m, area a
+                                WHERE (m.grid_id IS NULL OR (ST_Dimension(m.geom) > 0 AND m.grid_id NOT IN (SELECT id FROM live)))
+                                  AND m.geom && a.boundary AND ST_Intersects(m.geom, a.boundary))
+            SELECT c.id, c.name, c.grid_id AS from_id, fg.code AS from_code,
+                   CASE WHEN inside.id IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN inside.id END AS to_key,
+                   CASE WHEN inside.id IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN NULL ELSE outside.id END
+                       AS to_outside_id,
+                   CASE WHEN inside.id IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN inside.code
+                        ELSE outside.code END AS to_code
+            FROM candidates c
+            LEFT JOIN grid fg ON fg.id = c.grid_id
+            LEFT JOIN LATERAL (SELECT d.id, d.code, geometry_share(d.geom, c.geom) AS share FROM draft_grid d
+                               WHERE d.draft_id = :draft AND d.geom && c.geom AND ST_Intersects(d.geom, c.geom)
+                               ORDER BY 3 DESC, d.id LIMIT 1) inside ON true
+            LEFT JOIN LATERAL (SELECT g.id, g.code, geometry_share(g.boundary, c.geom) AS share FROM grid g
+                               WHERE g.valid_to IS NULL AND g.code NOT LIKE :area || '%' AND g.boundary && c.geom
+                                 AND ST_Intersects(g.boundary, c.geom)
+                               ORDER BY 3 DESC, g.id LIMIT 1) outside ON true""";
+
+    /** The same for the area's open problems (points: by their location). */
+    public static final String PROBLEM_ASSIGNMENTS = """
+            WITH live AS (SELECT id, code FROM grid WHERE valid_to IS NULL AND code LIKE :area || '%'),
+                 area AS (SELECT boundary FROM street WHERE code = :area UNION ALL SELECT boundary FROM community WHERE code = :area),
+                 candidates AS (SELECT p.id, p.location, p.grid_id FROM problem p JOIN live l ON l.id = p.grid_id
+                                WHERE problem_is_open(p.status)
+                                UNION ALL
+                                SELECT p.id, p.location, p.grid_id FROM problem p, area a
+                                WHERE p.grid_id IS NULL AND problem_is_open(p.status) AND p.location && a.boundary
+                                  AND ST_Intersects(p.location, a.boundary))
+            SELECT c.id, c.grid_id AS from_id, fg.code AS from_code,
+                   coalesce(inside.id, NULL) AS to_key,
+                   CASE WHEN inside.id IS NULL THEN outside.id END AS to_outside_id,
+                   coalesce(inside.code, outside.code) AS to_code
+            FROM candidates c
+            LEFT JOIN grid fg ON fg.id = c.grid_id
+            LEFT JOIN LATERAL (SELECT d.id, d.code FROM draft_grid d
+                               WHERE d.draft_id = :draft AND d.geom && c.location AND ST_Intersects(d.geom, c.location)
+                               ORDER BY d.id LIMIT 1) inside ON true
+            LEFT JOIN LATERAL (SELECT g.id, g.code FROM grid g
+                               WHERE inside.id IS NULL AND g.valid_to IS NULL AND g.code NOT LIKE :area || '%' AND g.boundary && c.location
+                                 AND ST_Intersects(g.boundary, c.location)
+                               ORDER BY g.id LIMIT 1) outside ON true""";
+
+    /** The impact preview as one JSON document: points and open problems changing grid, each draft grid's workload. */
+    public static final String IMPACT = "WITH pa AS MATERIALIZED (" + POINT_ASSIGNMENTS + "),\n pr AS MATERIALIZED (" + PROBLEM_ASSIGNMENTS + ")\n" + """
+            SELECT json_build_object(
+                'points', (SELECT coalesce(json_agg(json_build_object('id', id, 'name', name, 'fromGrid', from_code, 'toGrid', to_code)
+                                                    ORDER BY id), '[]'::json)
+                           FROM pa WHERE from_code IS DISTINCT FROM to_code),
+                'problems', (SELECT coalesce(json_agg(json_build_object('id', id, 'fromGrid', from_code, 'toGrid', to_code) ORDER BY id),
+                                             '[]'::json)
+                             FROM pr WHERE from_code IS DISTINCT FROM to_code),
+                'workload', (SELECT coalesce(json_agg(json_build_object(
+                                        'key', dg.id, 'code', dg.code, 'name', dg.name, 'points', coalesce(np.n, 0),
+                                        'openProblems', coalesce(nr.n, 0), 'households', dg.households,
+                                        'areaSqm', round(ST_Area(dg.geom::geography)::numeric, 1)) ORDER BY dg.code, dg.id), '[]'::json)
+                             FROM draft_grid dg
+                             LEFT JOIN (SELECT to_key, count(*) AS n FROM pa GROUP BY to_key) np ON np.to_key = dg.id
+                             LEFT JOIN (SELECT to_key, count(*) AS n FROM pr GROUP BY to_key) nr ON nr.to_key = dg.id
+                             WHERE dg.draft_id = :draft),
+                'pointsLeavingArea', (SELECT count(*) FROM pa WHERE to_key IS NULL AND to_outside_id IS NOT NULL),
+                'unassignedPoints', (SELECT count(*) FROM pa WHERE to_key IS NULL AND to_outside_id IS NULL),
+                'unassignedProblems', (SELECT count(*) FROM pr WHERE to_key IS NULL AND to_outside_id IS NULL))::text""";
+
+    // ---- publishing: set-based, in the caller's transaction ---------------------------------------------------
+
+    static final String DROP_TEMP_TABLES = "DROP TABLE IF EXISTS planning_point_assignment, planning_problem_assignment, planning_grid_map";
+
+    static final String LOCK_LIVE_GRIDS = "SELECT id FROM grid WHERE valid_to IS NULL AND code LIKE :area || '%' ORDER BY id FOR UPDATE";
+
+    static final String INSERT_PUBLICATION = """
+            INSERT INTO grid_publication (area_code, draft_id, published_by, effective_from, grids_ended, grids_begun,
+                                          points_reassigned, problems_reassigned)
+            VALUES (:area, :draft, :user, :effective, 0, 0, 0, 0) RETURNING id""";
+
+    public static final String PUBLISH_ASSIGN_POINTS = "CREATE TEMP TABLE planning_point_assignment ON COMMIT DROP AS " + POINT_ASSIGNMENTS;
+
+    public static final String PUBLISH_ASSIGN_PROBLEMS = "CREATE TEMP TABLE planning_problem_assignment ON COMMIT DROP AS " + PROBLEM_ASSIGNMENTS;
+
+    /** Each draft grid with the live grid it leaves unchanged (same code, name, households, owners and exact geometry), if any. */
+    public static final String PUBLISH_GRID_MAP = """
+            CREATE TEMP TABLE planning_grid_map ON COMMIT DROP AS
+            SELECT dg.id AS key, dg.code, g.id AS kept_id, g.id AS grid_id
+            FROM draft_grid dg
+            LEFT JOIN grid g ON g.id = dg.source_grid_id AND g.valid_to IS NULL AND g.code = dg.code AND g.name = dg.name
+                             AND g.households IS NOT DISTINCT FROM dg.households AND ST_OrderingEquals(g.boundary, dg.geom)
+                             AND (SELECT coalesce(array_agg(o.user_id ORDER BY o.user_id), '{}') FROM grid_owner o WHERE o.grid_id = g.id)
+                                 = (SELECT coalesce(array_agg(u ORDER BY u), '{}') FROM unnest(dg.owner_ids) u)
+            WHERE dg.draft_id = :draft""";
+
+    public static final String PUBLISH_END_OLD_VERSIONS = """
+            UPDATE grid SET valid_to = :effective
+            WHERE valid_to IS NULL AND code LIKE :area || '%'
+              AND id NOT IN (SELECT kept_id FROM planning_grid_map WHERE kept_id IS NOT NULL)""";
+
+    public static final String PUBLISH_BEGIN_NEW_VERSIONS = """
+            INSERT INTO grid (code, name, community_code, households, boundary, version, valid_from, publication_id)
+            SELECT dg.code, dg.name, left(dg.code, 12), dg.households, dg.geom,
+                   coalesce((SELECT max(h.version) FROM grid h WHERE h.code = dg.code), 0) + 1, :effective, :publication
+            FROM draft_grid dg JOIN planning_grid_map m ON m.key = dg.id
+            WHERE m.kept_id IS NULL
+            ORDER BY dg.code""";
+
+    public static final String PUBLISH_MAP_NEW_VERSIONS = """
+            UPDATE planning_grid_map m SET grid_id = g.id FROM grid g
+            WHERE m.kept_id IS NULL AND g.publication_id = :publication AND g.code = m.code""";
+
+    public static final String PUBLISH_OWNERS = """
+            INSERT INTO grid_owner (grid_id, user_id)
+            SELECT DISTINCT m.grid_id, u FROM planning_grid_map m JOIN draft_grid dg ON dg.id = m.key CROSS JOIN unnest(dg.owner_ids) u
+            WHERE m.kept_id IS NULL""";
+
+    public static final String PUBLISH_TRIGGERS_KEEP_GRID = "SELECT set_config('civicgrid.publishing_grids', :on, true)";
+
+    public static final String PUBLISH_MOVE_POINTS = """
+            UPDATE measurement_point mp SET grid_id = coalesce(m.grid_id, a.to_outside_id)
+            FROM planning_point_assignment a LEFT JOIN planning_grid_map m ON m.key = a.to_key
+            WHERE mp.id = a.id AND mp.grid_id IS DISTINCT FROM coalesce(m.grid_id, a.to_outside_id)""";
+
+    public static final String PUBLISH_MOVE_PROBLEMS = """
+            UPDATE problem p SET grid_id = coalesce(m.grid_id, a.to_outside_id)
+            FROM planning_problem_assignment a LEFT JOIN planning_grid_map m ON m.key = a.to_key
+            WHERE p.id = a.id AND p.grid_id IS DISTINCT FROM coalesce(m.grid_id, a.to_outside_id)""";
+
+    public static final String PUBLISH_PROBLEM_EVENTS = """
+            INSERT INTO problem_event (problem_id, actor_id, action, from_status, to_status, note, details)
+            SELECT a.id, :user, 'REASSIGN', p.status, p.status,
+                   '网格调整: ' || coalesce(a.from_code, '无网格') || ' → ' || coalesce(a.to_code, '无网格'),
+                   jsonb_build_object('fromGrid', a.from_code, 'toGrid', a.to_code, 'publicationId', :publication)
+            FROM planning_problem_assignment a JOIN problem p ON p.id = a.id
+            WHERE a.from_code IS DISTINCT FROM a.to_code""";
+
+    /** New versions start with a statistics row (the triggers add to it as points and problems arrive). */
+    public static final String PUBLISH_EMPTY_STATS = """
+            INSERT INTO grid_map_stats (grid_id, code) SELECT grid_id, code FROM planning_grid_map WHERE kept_id IS NULL
+            ON CONFLICT (grid_id) DO NOTHING""";
+
+    static final String REASSIGNED_POINT_IDS = """
+            SELECT id FROM planning_point_assignment WHERE from_code IS DISTINCT FROM to_code ORDER BY id""";
+
+    static final String REASSIGNED_PROBLEM_IDS = """
+            SELECT id FROM planning_problem_assignment WHERE from_code IS DISTINCT FROM to_code ORDER BY id""";
+
+    static final String FINISH_PUBLICATION = """
+            UPDATE grid_publication SET grids_ended = :ended, grids_begun = :begun, points_reassigned = :points,
+                                        problems_reassigned = :problems WHERE id = :publication""";
+
+    static final String MARK_PUBLISHED = """
+            UPDATE draft SET status = 'PUBLISHED', publication_id = :publication, version = version + 1, updated_at = now() WHERE id = :draft""";
+
+    static final String DISCARD = "UPDATE draft SET status = 'DISCARDED', version = version + 1, updated_at = now() WHERE id = :draft AND status = 'OPEN'";
+
+    // ---- history -------------------------------------------------------------------------------------------------
+
+    static final String PUBLICATIONS = """
+            SELECT coalesce(json_agg(json_build_object(
+                       'publicationId', p.id, 'areaCode', p.area_code, 'draftId', p.draft_id, 'draftName', d.name,
+                       'publishedAt', p.published_at, 'effectiveFrom', p.effective_from,
+                       'publishedBy', json_build_object('id', u.id, 'username', u.username, 'name', u.display_name),
+                       'gridsEnded', p.grids_ended, 'gridsBegun', p.grids_begun,
+                       'pointsReassigned', p.points_reassigned, 'problemsReassigned', p.problems_reassigned)
+                   ORDER BY p.published_at DESC, p.id DESC), '[]'::json)::text
+            FROM grid_publication p JOIN app_user u ON u.id = p.published_by JOIN draft d ON d.id = p.draft_id
+            WHERE (p.area_code LIKE :area || '%' OR :area LIKE p.area_code || '%')""";
+
+    static final String VERSIONS = """
+            SELECT coalesce(json_agg(json_build_object(
+                       'id', g.id, 'code', g.code, 'name', g.name, 'version', g.version, 'validFrom', g.valid_from, 'validTo', g.valid_to,
+                       'publicationId', g.publication_id) ORDER BY g.code, g.version), '[]'::json)::text
+            FROM grid g WHERE g.code LIKE :area || '%'""";
+
+    static final String GRIDS_AT = """
+            SELECT json_build_object('type', 'FeatureCollection', 'at', CAST(:at AS date),
+                                     'features', coalesce(json_agg(json_build_object(
+                                         'type', 'Feature', 'id', g.id, 'geometry', ST_AsGeoJSON(g.boundary, 9)::json,
+                                         'properties', json_build_object('id', g.id, 'code', g.code, 'name', g.name, 'version', g.version,
+                                                                         'validFrom', g.valid_from, 'validTo', g.valid_to,
+                                                                         'households', g.households, 'publicationId', g.publication_id))
+                                         ORDER BY g.code), '[]'::json))::text
+            FROM grid g
+            WHERE g.code LIKE :area || '%' AND g.valid_from <= CAST(:at AS date) AND (g.valid_to IS NULL OR g.valid_to > CAST(:at AS date))""";
+
+    record ExportRow(String code, String name, Integer households, String owners, Geometry geometry) {
+    }
+
+    static final String LIVE_EXPORT = """
+            SELECT g.code, g.name, g.households,
+                   coalesce((SELECT string_agg(u.username, ',' ORDER BY u.username) FROM grid_owner o JOIN app_user u ON u.id = o.user_id
+                             WHERE o.grid_id = g.id), ''),
+                   ST_AsBinary(g.boundary)
+            FROM grid g WHERE g.valid_to IS NULL AND g.code LIKE :area || '%' ORDER BY g.code""";
+
+    static final String DRAFT_EXPORT = """
+            SELECT dg.code, dg.name, dg.households,
+                   coalesce((SELECT string_agg(u.username, ',' ORDER BY u.username) FROM app_user u WHERE u.id = ANY (dg.owner_ids)), ''),
+                   ST_AsBinary(dg.geom)
+            FROM draft_grid dg WHERE dg.draft_id = :draft ORDER BY dg.code, dg.id""";
+
+    static final String OWNER_IDS_BY_USERNAME = "SELECT id FROM app_user WHERE username = :username";
+
+    private final JdbcClient jdbc;
+
+    PlanningRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    JdbcClient jdbc() {
+        return jdbc;
+    }
+
+    record Area(String code, String name, String level) {
+    }
+
+    Optional<Area> area(String code) {
+        return jdbc.sql(AREA).param("area", code).query((rs, n) -> new Area(rs.getString(1), rs.getString(2), rs.getString(3))).optional();
+    }
+
+    List<DraftValidator.Community> communities(String area) {
+        return jdbc.sql(COMMUNITIES).param("area", area)
+                .query((rs, n) -> new DraftValidator.Community(rs.getString(1), GridGeometry.wkb(rs.getBytes(2)))).list();
+    }
+
+    Optional<DraftRow> draft(long id) {
+        return jdbc.sql(DRAFT).param("id", id).query((rs, n) -> new DraftRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                rs.getString(5), rs.getLong(6), rs.getTimestamp(7).toInstant(), rs.getTimestamp(8).toInstant(),
+                (Long) rs.getObject(9))).optional();
+    }
+
+    List<GridRow> grids(long draft) {
+        return jdbc.sql(DRAFT_GRIDS).param("draft", draft).query(PlanningRepository::gridRow).list();
+    }
+
+    Optional<GridRow> grid(long draft, long key) {
+        return jdbc.sql(DRAFT_GRID).param("draft", draft).param("key", key).query(PlanningRepository::gridRow).optional();
+    }
+
+    private static GridRow gridRow(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        Long[] owners = (Long[]) rs.getArray(5).getArray();
+        return new GridRow(rs.getLong(1), rs.getString(2), rs.getString(3), GridGeometry.wkb(rs.getBytes(4)), List.of(owners),
+                (Integer) rs.getObject(6), (Long) rs.getObject(7));
+    }
+
+    long insertGrid(long draft, String code, String name, Geometry geometry, List<Long> owners, Integer households, Long source) {
+        return jdbc.sql(INSERT_GRID).param("draft", draft).param("code", code).param("name", name).param("wkb", GridGeometry.wkb(geometry))
+                .param("owners", joined(owners)).param("households", households).param("source", source).query(Long.class).single();
+    }
+
+    void updateGrid(long draft, long key, String code, String name, Geometry geometry, List<Long> owners, Integer households) {
+        jdbc.sql(UPDATE_GRID).param("draft", draft).param("key", key).param("code", code).param("name", name)
+                .param("wkb", GridGeometry.wkb(geometry)).param("owners", joined(owners)).param("households", households).update();
+    }
+
+    static String joined(List<Long> ids) {
+        return ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    List<ExportRow> export(String sql, String param, Object value) {
+        return jdbc.sql(sql).param(param, value).query((rs, n) -> new ExportRow(rs.getString(1), rs.getString(2), (Integer) rs.getObject(3),
+                rs.getString(4), GridGeometry.wkb(rs.getBytes(5)))).list();
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return Timestamp.from(instant);
+    }
+
+    static java.sql.Date date(LocalDate day) {
+        return java.sql.Date.valueOf(day);
+    }
+}
