@@ -99,14 +99,14 @@ public final class IndicatorQueries {
     /**
      * Problems reported in the period inside the box and the caller's scope, each in the hexagon (EPSG:3857,
      * edge :size metres, origin 0,0 — so a cell keeps its id between requests at one zoom) that holds it
-     * (hex_cell, V12: arithmetic, the same cells as ST_Hexagon draws); a point on a shared edge goes to the lowest (i, j).
+     * (hex_cell, V12: arithmetic on plain columns — OFFSET 0 keeps them columns so it is inlined — the same cells as ST_Hexagon draws); a point on a shared edge goes to the lowest (i, j).
      */
     static final String HEX_CELLS = """
             WITH cells AS MATERIALIZED (
                 SELECT p.id, p.category_code, p.point_id, h.i, h.j
                 FROM problem p JOIN grid g ON g.id = p.grid_id
-                CROSS JOIN LATERAL (SELECT ST_Transform(p.location, 3857) AS m) pm
-                CROSS JOIN LATERAL (SELECT c[1] AS i, c[2] AS j FROM hex_cell(ST_X(pm.m), ST_Y(pm.m), :size) c) h
+                CROSS JOIN LATERAL (SELECT ST_X(t.m) AS x, ST_Y(t.m) AS y FROM (SELECT ST_Transform(p.location, 3857) AS m) t OFFSET 0) pm
+                CROSS JOIN LATERAL (SELECT hc.c[1] AS i, hc.c[2] AS j FROM (SELECT hex_cell(pm.x, pm.y, :size) AS c) hc) h
                 WHERE p.location && ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, 4326)
                   AND g.code LIKE ANY (string_to_array(:scope, ','))
                   AND p.reported_at >= :f AND p.reported_at < :t
