@@ -41,7 +41,7 @@ CREATE INDEX external_evaluation_batch_idx ON external_evaluation (batch_id);
 -- What the weekly figures read by time: closures, loop verdicts and submitted inspections of one week.
 CREATE INDEX problem_closed_at_idx ON problem (closed_at) INCLUDE (grid_id, deadline_at, handler_department_code)
     WHERE closed_at IS NOT NULL;
-CREATE INDEX problem_open_deadline_idx ON problem (deadline_at) INCLUDE (grid_id, handler_department_code)
+CREATE INDEX problem_unclosed_deadline_idx ON problem (deadline_at) INCLUDE (grid_id, handler_department_code)
     WHERE closed_at IS NULL AND status NOT IN ('REJECTED', 'SUSPENDED');
 CREATE INDEX problem_event_verdict_idx ON problem_event (occurred_at) INCLUDE (problem_id, action)
     WHERE action IN ('CLOSE', 'RETURN');
