@@ -126,7 +126,7 @@ final class BulletinPdf {
 
             heading(document, "六、情况说明");
             for (Bulletin.Note n : b.notes()) {
-                Paragraph p = new Paragraph();
+                Paragraph p = new Paragraph("", body); // a paragraph without a font would pull in (unembedded) Helvetica
                 p.add(new Chunk(n.name() + "：", bold));
                 p.add(new Chunk(n.text(), body));
                 p.setSpacingAfter(2);
@@ -245,7 +245,11 @@ final class BulletinPdf {
             try {
                 Image image = Image.getInstance(jpeg);
                 image.scaleToFit(40, 40);
-                c.addElement(new Chunk(image, 0, 0, true));
+                Chunk chunk = new Chunk(image, 0, 0, true);
+                chunk.setFont(body); // else the image's placeholder character is set in Helvetica
+                Paragraph holder = new Paragraph("", body);
+                holder.add(chunk);
+                c.addElement(holder);
                 any = true;
             } catch (Exception e) {
                 // an unreadable thumbnail is left out
