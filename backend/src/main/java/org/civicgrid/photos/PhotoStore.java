@@ -74,6 +74,11 @@ public class PhotoStore {
         }
     }
 
+    /** The JPEG thumbnail of a photo the caller may see (404 otherwise), e.g. to embed it in the weekly bulletin's PDF. */
+    public byte[] thumbnail(UUID id, CurrentUser caller) {
+        return content(id, caller, true);
+    }
+
     /** The photos a caller attaches must be their own uploads; the answer keeps the caller's order. */
     public List<UUID> requireOwn(List<UUID> ids, CurrentUser caller, String field) {
         Set<UUID> wanted = new LinkedHashSet<>(ids == null ? List.of() : ids);

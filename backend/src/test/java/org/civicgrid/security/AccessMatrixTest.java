@@ -305,11 +305,17 @@ class AccessMatrixTest {
                     "{\"effectiveFrom\":\"2020-01-01\"}");
             case "GET /api/planning/history" -> get("/api/planning/history").param("areaCode", target.communityCode());
             case "GET /api/planning/grids" -> get("/api/planning/grids").param("areaCode", target.communityCode());
+            case "GET /api/bulletins/{week}" -> get("/api/bulletins/{week}", java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"))
+                    .with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY)).minusWeeks(1).toString())
+                    .param("area", target.communityCode()).param("format", "html");
             default -> throw new IllegalStateException("access-matrix.csv names " + endpoint + " but the test cannot call it yet");
         };
     }
 
     private boolean contains(String endpoint, String caller, String body, Target target) throws IOException {
+        if (endpoint.equals("GET /api/bulletins/{week}")) { // an HTML page: the target grid is a row of its grid ranking
+            return body.contains("<tr data-code=\"" + target.gridCode() + "\">");
+        }
         JsonNode answer = json.readTree(body);
         return switch (endpoint) {
             case "GET /api/map/config", "GET /api/me" -> caller.equals(answer.path("user").path("username").asString(answer.path("username").asString()));
