@@ -27,17 +27,22 @@ class RankingRepository {
                 UNION ALL SELECT code, name_zh FROM department WHERE :level = 'department'),
             closed AS (
                 SELECT KEY AS code, count(*) AS closed, count(*) FILTER (WHERE p.closed_at <= p.deadline_at) AS on_time
-                FROM problem p JOIN grid g ON g.id = p.grid_id
-                WHERE p.closed_at IS NOT NULL AND p.closed_at >= :weekStart AND p.closed_at < :weekEnd AND g.code LIKE :parent
+                FROM grid g CROSS JOIN LATERAL (
+                    SELECT p.closed_at, p.deadline_at, p.handler_department_code FROM problem p
+                    WHERE p.grid_id = g.id AND p.closed_at >= :weekStart AND p.closed_at < :weekEnd) p
+                WHERE g.code LIKE :parent
                 GROUP BY 1),
+            -- Per grid of the parent (short ranges of the V6 per-grid indexes), not per problem of the city.
             overdue AS (
-                SELECT KEY AS code, count(*) AS overdue FROM (
-                    SELECT p.grid_id, p.handler_department_code FROM problem p
-                    WHERE p.closed_at IS NULL AND p.status NOT IN ('REJECTED', 'SUSPENDED') AND p.deadline_at < :weekEnd
+                SELECT KEY AS code, count(*) AS overdue
+                FROM grid g CROSS JOIN LATERAL (
+                    SELECT p.handler_department_code FROM problem p
+                    WHERE p.grid_id = g.id AND p.closed_at IS NULL AND p.deadline_at IS NOT NULL
+                      AND p.status NOT IN ('REJECTED', 'SUSPENDED') AND p.deadline_at < :weekEnd
                     UNION ALL
-                    SELECT p.grid_id, p.handler_department_code FROM problem p
-                    WHERE p.closed_at IS NOT NULL AND p.closed_at >= :weekEnd AND p.deadline_at < :weekEnd) p
-                JOIN grid g ON g.id = p.grid_id WHERE g.code LIKE :parent
+                    SELECT p.handler_department_code FROM problem p
+                    WHERE p.grid_id = g.id AND p.closed_at > p.deadline_at AND p.closed_at >= :weekEnd AND p.deadline_at < :weekEnd) p
+                WHERE g.code LIKE :parent
                 GROUP BY 1),
             verdicts AS (
                 SELECT KEY AS code, count(*) FILTER (WHERE e.action = 'RETURN') AS returned, count(*) AS handled
