@@ -61,6 +61,9 @@ final class ImportParser {
     static final Set<String> STATUSES = Set.of("REPORTED", "ACCEPTED", "REJECTED", "CLOSED");
     private static final ZoneId LOCAL = ZoneId.of("Asia/Shanghai");
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd[ ]['T']H:mm[:ss]", Locale.ROOT);
+    /** Reads one feature at a time out of the features array (the rest of the file follows each one). */
+    private static final ObjectMapper STREAMING_JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final GeometryFactory FACTORY = new GeometryFactory(new PrecisionModel(), 4326);
 
     interface Sink {
@@ -216,7 +219,7 @@ final class ImportParser {
     // ---------------------------------------------------------------------------------------------- GeoJSON
 
     private void parseGeoJson(byte[] content) {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = STREAMING_JSON;
         GeoJsonReader geometries = new GeoJsonReader(FACTORY);
         Integer epsg = null;
         try (JsonParser parser = json.createParser(content)) {
