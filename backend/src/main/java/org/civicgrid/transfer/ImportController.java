@@ -54,6 +54,9 @@ class ImportController {
 
     @PostMapping("/api/imports/{id}/commit")
     ResponseEntity<ImportJob> commit(CurrentUser caller, @PathVariable long id) {
+        if (!(ImportKind.POINTS.allows(caller) || ImportKind.PROBLEMS.allows(caller))) {
+            throw new AccessDeniedException("Imports are for administrators, planners (points), leaders and inspectors (problems)");
+        }
         ImportJob job = imports.job(caller, id);
         if (!job.kind().allows(caller)) {
             throw new AccessDeniedException("Your roles may not import " + job.kindName());

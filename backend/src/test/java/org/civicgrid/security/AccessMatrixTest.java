@@ -265,6 +265,12 @@ class AccessMatrixTest {
                     .param("description", "矩阵测试 Open311 上报");
             case "GET /open311/v2/requests.{format}" -> get("/open311/v2/requests.json").param("service_request_id", String.valueOf(target.problemId()));
             case "GET /open311/v2/requests/{id}.{format}" -> get("/open311/v2/requests/{id}.json", target.problemId());
+            case "POST /api/imports" -> multipart("/api/imports").file(new MockMultipartFile("file", "points.csv", "text/csv",
+                    importCsv(target).getBytes(StandardCharsets.UTF_8))).param("kind", "points");
+            case "POST /api/imports/{id}/commit" -> post("/api/imports/{id}/commit", importJob(caller, target));
+            case "GET /api/imports/{id}" -> get("/api/imports/{id}", target == outside || caller == null
+                    ? importJob("m_admin".equals(caller) ? "m_planner" : "m_admin", inside) : importJob(caller, inside));
+            case "GET /api/exports/{layer}" -> get("/api/exports/grids").param("format", "geojson");
             default -> throw new IllegalStateException("access-matrix.csv names " + endpoint + " but the test cannot call it yet");
         };
     }
@@ -318,6 +324,9 @@ class AccessMatrixTest {
             case "GET /open311/v2/services/{code}.{format}" -> answer.path("service_code").asString().equals("EXPOSED_GARBAGE");
             case "GET /open311/v2/requests.{format}", "GET /open311/v2/requests/{id}.{format}" ->
                     anyMatch(answer, r -> r.path("service_request_id").asString().equals(String.valueOf(target.problemId())));
+            case "POST /api/imports/{id}/commit" -> answer.path("status").asString().equals("COMMITTED") && answer.path("rows").asInt() == 1;
+            case "GET /api/imports/{id}" -> answer.path("status").asString().equals("PREVIEWED") && answer.path("rows").asInt() == 1;
+            case "GET /api/exports/{layer}" -> anyMatch(answer.path("features"), f -> f.path("properties").path("code").asString().equals(target.gridCode()));
             default -> throw new IllegalStateException("No content check for " + endpoint);
         };
     }
@@ -446,6 +455,35 @@ class AccessMatrixTest {
                 WITH b AS (INSERT INTO evaluation_batch (file_name, row_count, imported_by) SELECT 'matrix', 1, min(id) FROM app_user RETURNING id)
                 INSERT INTO external_evaluation (batch_id, evaluation, evaluated_on, point_id, criterion, score, max_score)
                 SELECT b.id, 'CITY', DATE '2020-03-01', ?, '矩阵测试', 1, 2 FROM b""").param(pointId).update();
+    }
+
+    /** A one-point CSV at the target's place (in a grid of its street). */
+    private String importCsv(Target target) {
+        return "external_id,type_code,name,lon,lat\nmatrix-" + UUID.randomUUID().toString().substring(0, 12) + ",BANK,矩阵测试点位," + target.lon() + ","
+                + target.lat() + "\n";
+    }
+
+    /**
+     * A previewed import of one point at the target's place, uploaded by the caller (an administrator's for roles that may
+     * not import points, so that the request reaches the role check): inside it is clean, outside it has a scope error.
+     */
+    private long importJob(String caller, Target target) {
+        String uploader = caller == null ? "m_admin" : caller;
+        boolean mayImport = jdbc.sql("""
+                SELECT count(*) FROM user_role r JOIN app_user u ON u.id = r.user_id WHERE u.username = ? AND r.role IN ('ADMIN', 'PLANNER')""")
+                .param(uploader).query(Long.class).single() > 0;
+        if (!mayImport) {
+            uploader = "m_admin";
+        }
+        try {
+            MockHttpServletResponse response = mvc.perform(multipart("/api/imports").file(new MockMultipartFile("file", "points.csv", "text/csv",
+                    importCsv(target).getBytes(StandardCharsets.UTF_8))).param("kind", "points").with(TestSignIn.as(jdbc, uploader)).with(csrf()))
+                    .andReturn().getResponse();
+            assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(201);
+            return json.readTree(response.getContentAsString()).path("id").asLong();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, Map<String, String>> matrix() {
