@@ -308,6 +308,12 @@ class AccessMatrixTest {
             case "GET /api/bulletins/{week}" -> get("/api/bulletins/{week}", java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"))
                     .with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY)).minusWeeks(1).toString())
                     .param("area", target.communityCode()).param("format", "html");
+            case "POST /api/imports" -> multipart("/api/imports").file(new MockMultipartFile("file", "points.csv", "text/csv",
+                    importCsv(target).getBytes(StandardCharsets.UTF_8))).param("kind", "points");
+            case "POST /api/imports/{id}/commit" -> post("/api/imports/{id}/commit", importJob(caller, target));
+            case "GET /api/imports/{id}" -> get("/api/imports/{id}", target == outside || caller == null
+                    ? importJob("m_admin".equals(caller) ? "m_planner" : "m_admin", inside) : importJob(caller, inside));
+            case "GET /api/exports/{layer}" -> get("/api/exports/grids").param("format", "geojson");
             default -> throw new IllegalStateException("access-matrix.csv names " + endpoint + " but the test cannot call it yet");
         };
     }
@@ -378,6 +384,9 @@ class AccessMatrixTest {
             case "GET /api/planning/history" -> answer.path("areaCode").asString().equals(target.communityCode())
                     && anyMatch(answer.path("versions"), v -> v.path("code").asString().equals(target.gridCode()));
             case "GET /api/planning/grids" -> anyMatch(answer.path("features"), f -> f.path("properties").path("code").asString().equals(target.gridCode()));
+            case "POST /api/imports/{id}/commit" -> answer.path("status").asString().equals("COMMITTED") && answer.path("rows").asInt() == 1;
+            case "GET /api/imports/{id}" -> answer.path("status").asString().equals("PREVIEWED") && answer.path("rows").asInt() == 1;
+            case "GET /api/exports/{layer}" -> anyMatch(answer.path("features"), f -> f.path("properties").path("code").asString().equals(target.gridCode()));
             default -> throw new IllegalStateException("No content check for " + endpoint);
         };
     }
@@ -530,6 +539,35 @@ class AccessMatrixTest {
 
     private long firstDraftGrid(long draft) {
         return jdbc.sql("SELECT min(id) FROM draft_grid WHERE draft_id = ?").param(draft).query(Long.class).single();
+    }
+
+    /** A one-point CSV at the target's place (in a grid of its street). */
+    private String importCsv(Target target) {
+        return "external_id,type_code,name,lon,lat\nmatrix-" + UUID.randomUUID().toString().substring(0, 12) + ",BANK,矩阵测试点位," + target.lon() + ","
+                + target.lat() + "\n";
+    }
+
+    /**
+     * A previewed import of one point at the target's place, uploaded by the caller (an administrator's for roles that may
+     * not import points, so that the request reaches the role check): inside it is clean, outside it has a scope error.
+     */
+    private long importJob(String caller, Target target) {
+        String uploader = caller == null ? "m_admin" : caller;
+        boolean mayImport = jdbc.sql("""
+                SELECT count(*) FROM user_role r JOIN app_user u ON u.id = r.user_id WHERE u.username = ? AND r.role IN ('ADMIN', 'PLANNER')""")
+                .param(uploader).query(Long.class).single() > 0;
+        if (!mayImport) {
+            uploader = "m_admin";
+        }
+        try {
+            MockHttpServletResponse response = mvc.perform(multipart("/api/imports").file(new MockMultipartFile("file", "points.csv", "text/csv",
+                    importCsv(target).getBytes(StandardCharsets.UTF_8))).param("kind", "points").with(TestSignIn.as(jdbc, uploader)).with(csrf()))
+                    .andReturn().getResponse();
+            assertThat(response.getStatus()).as(response.getContentAsString()).isEqualTo(201);
+            return json.readTree(response.getContentAsString()).path("id").asLong();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, Map<String, String>> matrix() {
