@@ -45,7 +45,7 @@ class AreaStatsController {
         if (!prefix.isEmpty() && !prefix.matches("\\d{6}(\\d{3}){0,3}")) {
             throw new InvalidParameterException("within", "'" + within + "' is not an area code");
         }
-        return revisions.geoJson(request, "problems,grids,inspections",
+        return revisions.geoJson(request, "problems,grids,inspections,lights",
                 () -> stats.areaStats(areaLevel, prefix, box, areaMetric, caller.scope(), filters),
                 caller.scope().key(), areaLevel.name(), box.toString(), areaMetric.name(), prefix, filters.key());
     }

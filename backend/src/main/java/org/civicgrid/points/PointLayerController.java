@@ -35,7 +35,7 @@ class PointLayerController {
         int z = ZoomLevel.parse(zoom);
         Supplier<String> body = z >= RAW_FROM_ZOOM ? () -> points.pointsIn(box, caller.scope(), filters)
                 : () -> points.clustersIn(box, ZoomLevel.clusterCellDegrees(z), caller.scope(), filters);
-        return revisions.geoJson(request, "points,problems,grids", body,
+        return revisions.geoJson(request, "points,problems,grids,lights", body,
                 caller.scope().key(), box.toString(), String.valueOf(Math.min(z, RAW_FROM_ZOOM)), filters.key());
     }
 

@@ -36,7 +36,7 @@ class ProblemLayerController {
         boolean includeClosed = !filters.statuses().isEmpty();
         Supplier<String> body = z >= RAW_FROM_ZOOM ? () -> layer.problems(box, caller.scope(), filters, includeClosed)
                 : () -> layer.clusters(box, z, caller.scope(), filters, includeClosed);
-        return revisions.geoJson(request, "problems", body,
+        return revisions.geoJson(request, "problems,lights", body,
                 caller.scope().key(), box.toString(), String.valueOf(Math.min(z, RAW_FROM_ZOOM)), filters.key());
     }
 }

@@ -1,5 +1,7 @@
 package org.civicgrid.tiles;
 
+import java.util.Map;
+
 import org.civicgrid.map.LayerRevisions;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
@@ -20,7 +22,9 @@ import org.springframework.web.context.request.WebRequest;
 class TileController {
 
     static final MediaType MVT = MediaType.parseMediaType("application/vnd.mapbox-vector-tile");
-    private static final String REVISION_LAYERS = "grids,points,problems";
+    /** The data each layer's tiles are built from: a grid tile counts open problems, a problem tile shows lights. */
+    private static final Map<String, String> REVISION_LAYERS = Map.of(
+            "grids", "grids,problems", "points", "grids,points", "problems", "grids,problems,lights");
 
     private final TileRepository tiles;
     private final LayerRevisions revisions;
@@ -39,7 +43,7 @@ class TileController {
             throw new InvalidParameterException("layer", "'" + layer + "' is not one of " + TileRepository.QUERY_BY_LAYER.keySet().stream().sorted().toList());
         }
         TileAddress address = TileAddress.parse(z, x, y);
-        String etag = revisions.etag(REVISION_LAYERS, caller.scope().key(), layer,
+        String etag = revisions.etag(REVISION_LAYERS.get(layer), caller.scope().key(), layer,
                 address.toString(), filters.key());
         if (revisions.notModified(request, etag)) {
             return null;

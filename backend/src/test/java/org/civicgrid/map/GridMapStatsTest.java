@@ -127,12 +127,12 @@ class GridMapStatsTest {
     }
 
     @Test
-    void aDeadlinePassingTurnsTheGridRedAtTheNextSweepAndChangesTheProblemsRevision() {
+    void aDeadlinePassingTurnsTheGridRedAtTheNextSweepAndChangesTheLightsRevision() {
         Timestamp sweptAt = now();
         jdbc.sql("SELECT sweep_map_stats(?)").param(sweptAt).query(Integer.class).single();
         insertProblem(gridA, "DISPATCHED", sweptAt, "1 day", "-1 hour", "1 second");
         Map<String, Object> beforeDeadline = row(gridA);
-        long revision = jdbc.sql("SELECT revision FROM layer_revision WHERE layer = 'problems'").query(Long.class).single();
+        long revision = jdbc.sql("SELECT revision FROM layer_revision WHERE layer = 'lights'").query(Long.class).single();
 
         int changedGrids = jdbc.sql("SELECT sweep_map_stats(CAST(? AS timestamptz) + interval '2 seconds')").param(sweptAt)
                 .query(Integer.class).single();
@@ -142,7 +142,7 @@ class GridMapStatsTest {
         assertThat(value(afterDeadline, "red") - value(beforeDeadline, "red")).isEqualTo(1);
         assertThat(value(afterDeadline, "overdue") - value(beforeDeadline, "overdue")).isEqualTo(1);
         assertThat(value(afterDeadline, "yellow") - value(beforeDeadline, "yellow")).isEqualTo(-1);
-        assertThat(jdbc.sql("SELECT revision FROM layer_revision WHERE layer = 'problems'").query(Long.class).single()).isGreaterThan(revision);
+        assertThat(jdbc.sql("SELECT revision FROM layer_revision WHERE layer = 'lights'").query(Long.class).single()).isGreaterThan(revision);
         assertThat(mismatchedGrids()).isZero();
     }
 
