@@ -11,6 +11,8 @@ cases.csv columns:
   filename    multipart file name (field "file", or "media" for Open311)
   headers     extra headers, k=v;k=v
   expect      4xx | 400 | 413 | 415 | 2xx-safe (free text: 200 without effect; escaped output)
+              | 4xx-container (refused by the servlet container / security firewall before the app: 4xx, no write,
+                but no problem body yet) | 4xx-open311 (Open311's own error list)
   parameter   the problem body's "parameter" must contain this (empty: not checked)
   note        why this input is hostile
 """
@@ -263,14 +265,22 @@ PAYLOADS = [
 ]
 def q(v):
     return urllib.parse.quote(v, safe="{}")
+BASE = {  # valid values for the other required parameters, so the injected one is the only fault
+    "/api/layers/problems": "bbox=120.5,31.2,120.7,31.4&zoom=14", "/api/layers/grids": "bbox=120.5,31.2,120.7,31.4&zoom=14",
+    "/api/layers/points": "bbox=120.5,31.2,120.7,31.4&zoom=14", "/api/heatmap": "bbox=120.5,31.2,120.7,31.4&zoom=12",
+    "/api/layers/area-stats": "level=grid&bbox=120.5,31.2,120.7,31.4", "/api/indicators": "from=2026-05-01&to=2026-05-31",
+    "/api/indicators/breakdown": "from=2026-05-01&to=2026-05-31", "/api/planning/grids": "areaCode={street}",
+}
 def inj(endpoint, param, free=False, subset=None, extra=""):
+    base = "&".join(kv for kv in BASE.get(endpoint, "").split("&") if kv and kv.split("=")[0] != param)
     for name, value in PAYLOADS:
         if subset and name not in subset:
             continue
         sep = "&" if "?" in endpoint else "?"
-        path = endpoint + sep + param + "=" + q(value) + extra
+        path = endpoint + sep + param + "=" + q(value) + extra + ("&" + base if base else "")
         case("get-" + endpoint.strip("/").replace("/", "-").replace("{", "").replace("}", "").replace(".", "-").split("?")[0] + "-" + param + "-" + name,
-             "injection", "GET", path, expect="2xx-safe" if free else "4xx", parameter="" if free else param)
+             "injection", "GET", path, expect="2xx-safe" if free and name not in ("long", "nul") else "4xx",
+             parameter=param if not free or name == "long" else "")
 core = ["sqli", "drop", "traversal", "script"]
 for p in ["bbox", "zoom", "from", "to", "status", "category"]:
     inj("/api/layers/problems", p, subset=None if p == "bbox" else core)
@@ -302,20 +312,24 @@ inj("/ogc/collections/problems/items", "bbox", subset=core)
 inj("/ogc/collections/problems/items", "filter", subset=["sqli", "drop", "script"])
 inj("/ogc/collections/problems/items", "datetime", subset=["sqli", "traversal"])
 inj("/ogc/collections/problems/items", "limit", subset=["sqli", "drop"])
-inj("/api/bulletins/2026-W19", "format", subset=["sqli", "traversal"])
-inj("/api/bulletins/2026-W19", "area", subset=["sqli", "traversal"])
+inj("/api/bulletins/2026-05-04", "format", subset=["sqli", "traversal"])
+inj("/api/bulletins/2026-05-04", "area", subset=["sqli", "traversal"])
 for name, value in PAYLOADS:
     if name in ("sqli", "traversal", "script", "drop"):
         enc = urllib.parse.quote(value, safe="")
-        case("get-area-summary-path-" + name, "injection", "GET", "/api/areas/" + enc + "/summary", parameter="")
-        case("get-tile-z-" + name, "injection", "GET", "/tiles/problems/" + enc + "/0/0.mvt")
-        case("get-tile-layer-" + name, "injection", "GET", "/tiles/" + enc + "/12/3430/1673.mvt")
-        case("get-ogc-collection-" + name, "injection", "GET", "/ogc/collections/" + enc + "/items")
-        case("get-photo-id-" + name, "injection", "GET", "/api/photos/" + enc)
-        case("get-bulletin-week-" + name, "injection", "GET", "/api/bulletins/" + enc)
-        case("get-checklist-" + name, "injection", "GET", "/api/checklists/" + enc)
-        case("get-worklist-" + name, "injection", "GET", "/api/worklists/" + enc)
-case("get-problem-id-text", "injection", "GET", "/api/problems/1%3BDROP%20TABLE%20problem", parameter="id")
+        # Rejected before the app (Spring Security's firewall for ';', Tomcat for %2F / '..' / '<'): 4xx and no write are
+        # asserted, but the body is the container's, not a problem document (see the report: not fixed here).
+        C = "4xx-container" if name != "sqli" else "4xx"
+        case("get-area-summary-path-" + name, "injection", "GET", "/api/areas/" + enc + "/summary", expect=C)
+        case("get-tile-z-" + name, "injection", "GET", "/tiles/problems/" + enc + "/0/0.mvt", expect=C)
+        case("get-tile-layer-" + name, "injection", "GET", "/tiles/" + enc + "/12/3430/1673.mvt", expect=C)
+        case("get-ogc-collection-" + name, "injection", "GET", "/ogc/collections/" + enc + "/items", expect=C)
+        case("get-photo-id-" + name, "injection", "GET", "/api/photos/" + enc, expect=C)
+        case("get-bulletin-week-" + name, "injection", "GET", "/api/bulletins/" + enc, expect=C)
+        case("get-checklist-" + name, "injection", "GET", "/api/checklists/" + enc, expect=C)
+        case("get-worklist-" + name, "injection", "GET", "/api/worklists/" + enc, expect=C)
+case("get-problem-id-text", "injection", "GET", "/api/problems/1%3BDROP%20TABLE%20problem", expect="4xx-container")
+case("get-problem-id-quote", "injection", "GET", "/api/problems/1%27%20OR%201%3D1--", parameter="id")
 case("get-point-id-text", "injection", "GET", "/api/points/1%27%20OR%201%3D1--", parameter="id")
 case("get-tile-z-huge", "injection", "GET", "/tiles/problems/99999999999999999999/0/0.mvt")
 case("get-tile-negative", "injection", "GET", "/tiles/problems/12/-1/-1.mvt")

@@ -106,6 +106,7 @@ class BadInputCorpusTest {
                 }).single();
         placeholders.put("{category}", jdbc.sql("SELECT code FROM problem_category ORDER BY code LIMIT 1").query(String.class).single());
         placeholders.put("{point}", jdbc.sql("SELECT coalesce(external_id, id::text) FROM measurement_point ORDER BY id LIMIT 1").query(String.class).single());
+        placeholders.put("{street}", street);
         placeholders.put("{long100k}", "A".repeat(100_000));
         placeholders.put("{long7k}", "A".repeat(7_000));
     }
@@ -158,7 +159,10 @@ class BadInputCorpusTest {
             if (c.expect().matches("\\d{3}")) {
                 assertThat(status).as(answer).isEqualTo(Integer.parseInt(c.expect()));
             }
-            if (c.path().startsWith("/open311/") && !type.startsWith("application/problem+json")) {
+            if (c.expect().equals("4xx-container")) {
+                // Refused before the application (servlet container or security firewall): no problem body to check.
+                assertThat(text).as(answer).doesNotContain("\tat ");
+            } else if (c.path().startsWith("/open311/") && !type.startsWith("application/problem+json")) {
                 // Open311 GeoReport v2 prescribes its own error list: [{"code":…,"description":…}]
                 assertThat(text).as(answer).contains("description");
             } else {
