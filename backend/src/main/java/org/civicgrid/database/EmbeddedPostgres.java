@@ -44,6 +44,7 @@ final class EmbeddedPostgres {
     private final Path dataDir;
     private String password;
     private int port;
+    private boolean adopted;
 
     private EmbeddedPostgres(EmbeddedPostgresProperties settings) {
         this.settings = settings;
@@ -78,6 +79,20 @@ final class EmbeddedPostgres {
         return port;
     }
 
+    /** Whether the server was already running (e.g. the app's own) rather than started by us. */
+    boolean adopted() {
+        return adopted;
+    }
+
+    PostgresBinaries binaries() {
+        return binaries;
+    }
+
+    /** The credentials file kept next to the data directory ({@code <data-dir>.credentials}). */
+    Path credentials() {
+        return credentialsFile();
+    }
+
     private void startServer() {
         try {
             if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
@@ -87,6 +102,7 @@ final class EmbeddedPostgres {
             password = readCredentials().getProperty("password");
             if (isRunning()) {
                 port = portFromPidFile();
+                adopted = true;
                 log.info("Using the embedded PostgreSQL already running on port {} (data in {})", port, dataDir);
             } else {
                 port = choosePort();

@@ -29,6 +29,15 @@ final class PostgresBinaries {
         return binDir.resolve("pg_ctl");
     }
 
+    /** Client programs of the same installation; they must be at least the server's version. */
+    Path pgDump() {
+        return binDir.resolve("pg_dump");
+    }
+
+    Path pgRestore() {
+        return binDir.resolve("pg_restore");
+    }
+
     Path binDir() {
         return binDir;
     }

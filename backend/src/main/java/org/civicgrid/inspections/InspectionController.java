@@ -22,10 +22,12 @@ class InspectionController {
 
     private final InspectionService inspections;
     private final InspectionRepository repository;
+    private final ChecklistRepository checklists;
 
-    InspectionController(InspectionService inspections, InspectionRepository repository) {
+    InspectionController(InspectionService inspections, InspectionRepository repository, ChecklistRepository checklists) {
         this.inspections = inspections;
         this.repository = repository;
+        this.checklists = checklists;
     }
 
     record StartRequest(Long pointId, Double lon, Double lat) {
@@ -81,6 +83,9 @@ class InspectionController {
     /** The active checklist of a point type (测评标准). */
     @GetMapping("/api/checklists/{pointTypeCode}")
     List<InspectionViews.ChecklistItem> checklist(@PathVariable String pointTypeCode) {
+        if (!checklists.pointTypeExists(pointTypeCode)) {
+            throw new org.civicgrid.web.NotFoundException("point type", pointTypeCode);
+        }
         return repository.checklist(pointTypeCode, false);
     }
 }

@@ -182,7 +182,7 @@ class EvaluationImport {
             }
             return rows;
         } catch (IOException | java.io.UncheckedIOException | IllegalStateException e) {
-            throw new InvalidParameterException("file", "is not a readable UTF-8 CSV file: " + e.getMessage());
+            throw new InvalidParameterException("file", "is not a readable UTF-8 CSV file: " + readerMessage(e));
         }
     }
 
@@ -223,7 +223,7 @@ class EvaluationImport {
             if (e instanceof InvalidParameterException || e instanceof ImportRejected) {
                 throw (RuntimeException) e;
             }
-            throw new InvalidParameterException("file", "is not a readable XLSX workbook: " + e.getMessage());
+            throw new InvalidParameterException("file", "is not a readable XLSX workbook: " + readerMessage(e));
         }
     }
 
@@ -262,5 +262,10 @@ class EvaluationImport {
             values.put(column, index < cells.size() && cells.get(index) != null ? cells.get(index).strip() : "");
         }
         return values;
+    }
+
+    /** The parser's own words without the Java class names some parsers prefix to them. */
+    private static String readerMessage(Exception e) {
+        return String.valueOf(e.getMessage()).replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9]*(?:Exception|Error): ?", "");
     }
 }

@@ -40,6 +40,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     static final URI CSRF = URI.create("urn:civicgrid:problem:csrf");
     static final URI NOT_FOUND = URI.create("urn:civicgrid:problem:not-found");
     static final URI INTERNAL = URI.create("urn:civicgrid:problem:internal");
+    static final URI TOO_LARGE = URI.create("urn:civicgrid:problem:payload-too-large");
 
     /** A request body failing its constraints: 400 naming every field and why. */
     @Override
@@ -54,6 +55,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (errors.size() == 1) {
             problem.setProperty("parameter", errors.get(0).get("field"));
         }
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    /** A path or query value of the wrong type (e.g. /api/points/abc): 400 naming the parameter. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(org.springframework.beans.TypeMismatchException e, HttpHeaders headers,
+                                                        HttpStatusCode status, WebRequest request) {
+        String name = e instanceof org.springframework.web.method.annotation.MethodArgumentTypeMismatchException m ? m.getName()
+                : String.valueOf(e.getPropertyName());
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID_PARAMETER, "Invalid request parameter",
+                "Parameter '" + name + "': is not a valid " + (e.getRequiredType() == null ? "value" : e.getRequiredType().getSimpleName()));
+        problem.setProperty("parameter", name);
         return ResponseEntity.badRequest().body(problem);
     }
 
@@ -96,9 +109,28 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, CONSTRAINT_VIOLATION, "Invalid request", e.getMessage());
     }
 
+    /** A multipart body that cannot be parsed (e.g. a NUL in a part header); too-large uploads stay 413 (base class). */
+    @ExceptionHandler(org.springframework.web.multipart.MultipartException.class)
+    ProblemDetail unreadableMultipart(org.springframework.web.multipart.MultipartException e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID_PARAMETER, "Invalid request body",
+                "The multipart/form-data body could not be read: check the part headers and file name.");
+        problem.setProperty("parameter", "file");
+        return problem;
+    }
+
     @ExceptionHandler(DataIntegrityViolationException.class)
     ProblemDetail dataConflict(DataIntegrityViolationException e) {
+        if (rootMessage(e).startsWith("invalid byte sequence for encoding")) {
+            // A NUL character (or non-UTF-8 bytes) in a parameter reached PostgreSQL: the input, not the data, is wrong.
+            return problem(HttpStatus.BAD_REQUEST, INVALID_PARAMETER, "Invalid request parameter",
+                    "A parameter holds a NUL character or bytes that are not UTF-8.");
+        }
         return problem(HttpStatus.CONFLICT, CONFLICT, "Conflicting data", "The change conflicts with the stored data: " + rootMessage(e));
+    }
+
+    @ExceptionHandler(RequestBodyLimit.PayloadTooLargeException.class)
+    ProblemDetail payloadTooLarge(RequestBodyLimit.PayloadTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, TOO_LARGE, "Request body too large", e.getMessage());
     }
 
     @ExceptionHandler(Exception.class)
