@@ -28,6 +28,9 @@ final class GridGeometry {
 
     static final GeometryFactory WGS84 = new GeometryFactory(new PrecisionModel(), 4326);
 
+    /** A responsibility grid is a few streets round: a few dozen vertices. Far more is a mistake or an attack. */
+    static final int MAX_VERTICES = 10_000;
+
     private GridGeometry() {
     }
 
@@ -40,8 +43,16 @@ final class GridGeometry {
         if (!(g instanceof Polygon polygon) || g.isEmpty()) {
             throw new InvalidParameterException(field, "must be a GeoJSON Polygon, not " + g.getGeometryType());
         }
+        checkSize(polygon, field);
         checkLonLat(polygon, field);
         return (Polygon) WGS84.createGeometry(polygon);
+    }
+
+    /** Refuses a polygon with more than {@link #MAX_VERTICES} vertices, naming {@code field}. */
+    static void checkSize(Geometry g, String field) {
+        if (g.getNumPoints() > MAX_VERTICES) {
+            throw new InvalidParameterException(field, "has " + g.getNumPoints() + " vertices; a grid may have at most " + MAX_VERTICES);
+        }
     }
 
     static LineString line(String geoJson, String field) {

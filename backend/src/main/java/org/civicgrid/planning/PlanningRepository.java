@@ -255,6 +255,18 @@ class PlanningRepository {
             SELECT DISTINCT m.grid_id, u FROM planning_grid_map m JOIN draft_grid dg ON dg.id = m.key CROSS JOIN unnest(dg.owner_ids) u
             WHERE m.kept_id IS NULL""";
 
+    /**
+     * A grid manager sees the grids of their scope: an owner of a new grid code (a split, a new grid) gets
+     * that code into their scope, or they would own a grid whose problems they cannot see.
+     */
+    public static final String PUBLISH_OWNER_SCOPES = """
+            INSERT INTO user_area_scope (user_id, area_level, area_code)
+            SELECT DISTINCT o.user_id, 'GRID', g.code FROM planning_grid_map m JOIN grid g ON g.id = m.grid_id
+            JOIN grid_owner o ON o.grid_id = g.id JOIN user_role r ON r.user_id = o.user_id AND r.role = 'GRID_MANAGER'
+            WHERE m.kept_id IS NULL
+              AND NOT EXISTS (SELECT 1 FROM user_area_scope s WHERE s.user_id = o.user_id AND g.code LIKE s.area_code || '%')
+            ON CONFLICT DO NOTHING""";
+
     public static final String PUBLISH_TRIGGERS_KEEP_GRID = "SELECT set_config('civicgrid.publishing_grids', :on, true)";
 
     public static final String PUBLISH_MOVE_POINTS = """

@@ -452,6 +452,10 @@ class PlanningService {
                 throw new InvalidParameterException("file", "feature " + n + " is a " + (g == null ? "null geometry" : g.getGeometryType())
                         + ", not a polygon");
             }
+            if (polygon.getNumPoints() > GridGeometry.MAX_VERTICES) {
+                throw new InvalidParameterException("file", "feature " + n + " has " + polygon.getNumPoints()
+                        + " vertices; a grid may have at most " + GridGeometry.MAX_VERTICES);
+            }
             Polygon lonLat = (Polygon) GridGeometry.WGS84.createGeometry(polygon);
             Map<String, Object> props = lowerCase(feature.properties());
             String code = text(props, "code", "grid_code", "gridcode");
@@ -764,6 +768,7 @@ class PlanningService {
         int begun = jdbc.sql(PlanningRepository.PUBLISH_BEGIN_NEW_VERSIONS).params(p).update();
         jdbc.sql(PlanningRepository.PUBLISH_MAP_NEW_VERSIONS).params(p).update();
         jdbc.sql(PlanningRepository.PUBLISH_OWNERS).params(p).update();
+        jdbc.sql(PlanningRepository.PUBLISH_OWNER_SCOPES).params(p).update();
         jdbc.sql(PlanningRepository.PUBLISH_TRIGGERS_KEEP_GRID).param("on", "on").query(String.class).single();
         jdbc.sql(PlanningRepository.PUBLISH_MOVE_POINTS).params(p).update();
         jdbc.sql(PlanningRepository.PUBLISH_MOVE_PROBLEMS).params(p).update();

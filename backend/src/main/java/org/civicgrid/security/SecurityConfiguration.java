@@ -107,6 +107,12 @@ class SecurityConfiguration {
         return new ProblemAuthenticationEntryPoint(resolver);
     }
 
+    /** Picked up by Spring Security's filter chain proxy for requests its firewall refuses. */
+    @Bean
+    ProblemRequestRejectedHandler problemRequestRejectedHandler(@Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+        return new ProblemRequestRejectedHandler(resolver);
+    }
+
     @Bean
     ProblemAccessDeniedHandler problemAccessDeniedHandler(@Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
         return new ProblemAccessDeniedHandler(resolver);

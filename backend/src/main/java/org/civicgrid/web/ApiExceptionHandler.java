@@ -70,6 +70,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(problem);
     }
 
+    /** A path refused by the security firewall (encoded ';' or '/', "..", control characters). */
+    @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+    ProblemDetail rejectedPath(org.springframework.security.web.firewall.RequestRejectedException e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID_PARAMETER, "Invalid request path",
+                "The request path holds characters that are not allowed (encoded ';' or '/', '..', or control characters).");
+        problem.setProperty("parameter", "path");
+        return problem;
+    }
+
     @ExceptionHandler(InvalidParameterException.class)
     ProblemDetail invalidParameter(InvalidParameterException e) {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, INVALID_PARAMETER, "Invalid request parameter",

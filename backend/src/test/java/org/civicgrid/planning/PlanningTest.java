@@ -357,6 +357,12 @@ class PlanningTest {
                 .isEqualTo(1);
         assertThat(jdbc.sql("SELECT count(*) FROM grid_owner o JOIN grid g ON g.id = o.grid_id WHERE g.code = ? AND g.valid_to IS NULL")
                 .param(created.code()).query(Long.class).single()).isEqualTo(a.ownerIds().size());
+        // ... and its owners who manage grids see it: the new code is in their scope
+        assertThat(jdbc.sql("""
+                SELECT count(*) FROM grid_owner o JOIN grid g ON g.id = o.grid_id JOIN user_role r ON r.user_id = o.user_id AND r.role = 'GRID_MANAGER'
+                WHERE g.code = ? AND g.valid_to IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM user_area_scope s WHERE s.user_id = o.user_id AND g.code LIKE s.area_code || '%')""")
+                .param(created.code()).query(Long.class).single()).isZero();
         // the listed points are in the new grid now, by the same rule the triggers use
         List<Long> inNewGrid = jdbc.sql("""
                 SELECT m.id FROM measurement_point m JOIN grid g ON g.id = m.grid_id WHERE g.code = ? AND g.valid_to IS NULL ORDER BY m.id""")
