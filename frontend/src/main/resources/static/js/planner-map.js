@@ -160,7 +160,7 @@ export function createPlannerMap(host, config, handlers) {
     },
     startDraw(shape) {
       map.pm.disableDraw();
-      map.pm.enableDraw(shape, { ...SNAP, finishOn: shape === 'Line' ? 'dblclick' : null });
+      map.pm.enableDraw(shape, { ...SNAP });
     },
     finishDraw() {
       const shape = map.pm.Draw.getActiveShape();

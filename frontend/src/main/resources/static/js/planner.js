@@ -661,6 +661,8 @@ async function publish(event) {
 
 // ---- history and compare --------------------------------------------------------------------------------------
 
+let compareTouched = false;
+
 async function loadHistory() {
   const list = $('history-list');
   list.dataset.state = 'loading';
@@ -675,11 +677,10 @@ async function loadHistory() {
     ])) : [el('li', { className: 'muted pl-small', text: t('planner.history.none', { n: (h.versions || []).length }) })]));
     list.dataset.state = 'ready';
     list.dataset.publications = String(pubs.length);
-    if (!$('compare-a').value) {
-      const first = pubs.length ? pubs[pubs.length - 1].effectiveFrom : null;
-      const last = pubs.length ? pubs[0].effectiveFrom : null;
-      const dayBefore = (s) => new Date(Date.parse(`${s}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
-      $('compare-a').value = first ? dayBefore(last || first) : today();
+    if (!compareTouched) {
+      // default: the day before the latest publication (or yesterday) against today
+      const last = pubs.length ? pubs[0].effectiveFrom : today();
+      $('compare-a').value = new Date(Date.parse(`${last}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
       $('compare-b').value = today();
     }
   } catch (err) {
@@ -787,6 +788,7 @@ function bind() {
   $('publish-cancel').addEventListener('click', () => { $('publish-form').hidden = true; });
   $('publish-form').addEventListener('submit', publish);
   $('compare-form').addEventListener('submit', runCompare);
+  for (const id of ['compare-a', 'compare-b']) $(id).addEventListener('change', () => { compareTouched = true; });
   $('compare-clear').addEventListener('click', clearCompare);
   $('import-form').addEventListener('submit', importFile);
   document.addEventListener('keydown', (e) => {
