@@ -500,6 +500,8 @@ class AccessMatrixTest {
                 WITH b AS (INSERT INTO evaluation_batch (file_name, row_count, imported_by) SELECT 'matrix', 1, min(id) FROM app_user RETURNING id)
                 INSERT INTO external_evaluation (batch_id, evaluation, evaluated_on, point_id, criterion, score, max_score)
                 SELECT b.id, 'CITY', DATE '2020-03-01', ?, '矩阵测试', 1, 2 FROM b""").param(pointId).update();
+    }
+
     private final Map<String, Long> planningDrafts = new java.util.HashMap<>();
 
     /** One draft of the target's community, copied from its live grids (shared by the read-only requests). */
