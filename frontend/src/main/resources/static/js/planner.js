@@ -320,6 +320,7 @@ async function edit(write) {
     if (state.undo.length > 50) state.undo.shift();
     state.redo = [];
     setDoc(after);
+    loadDrafts();
   });
 }
 
@@ -383,6 +384,7 @@ async function redo() {
 function renderTools() {
   const on = editable();
   $('tools-box').hidden = !on;
+  $('publish-start').hidden = !on;
   if (!on) return;
   const one = state.selected.length === 1;
   const drawing = pmap.drawing();
@@ -654,7 +656,9 @@ async function publish(event) {
       id: r.publicationId, date: r.effectiveFrom, ended: r.gridsEnded, begun: r.gridsBegun, points: r.pointsReassigned, problems: r.problemsReassigned,
     }), 'success');
     result.dataset.publicationId = String(r.publicationId);
-    setDoc(await planningApi.draft(d.id));
+    const doc = await planningApi.draft(d.id);
+    setDoc(doc);
+    if (doc.features.length) pmap.fitTo(doc.features);
     await Promise.all([loadDrafts(), loadLive(), loadHistory()]);
   });
 }
@@ -819,7 +823,13 @@ async function start() {
       map: pmap.map,
       doc: () => state.doc,
       validation: () => state.validation,
-      select: (key) => onSelect(key, false),
+      select: (key) => {
+        state.selected = [key];
+        pmap.setSelected(state.selected);
+        pmap.setEditing(state.editing && editable());
+        renderGridForm();
+        renderTools();
+      },
       layerOf: (key) => pmap.layerOf(key),
     };
     bind();
