@@ -75,7 +75,7 @@ function buildUrl(path, params) {
   return url;
 }
 
-async function readProblem(res) {
+export async function readProblem(res) {
   let problem = {};
   try { problem = await res.json(); } catch { /* not JSON: status only */ }
   if (!problem || typeof problem !== 'object') problem = {};

@@ -11,6 +11,7 @@ const NAV_LINKS = [
   ['worklist.html', 'nav-worklist', 'nav.worklist', '工作台', false],
   ['leader.html', 'nav-leader', 'nav.leader', '领导看板', true],
   ['inspect.html', 'nav-inspect', 'nav.inspect', '督查', true],
+  ['planner.html', 'nav-planner', 'nav.planner', '划片规划', true],
   ['account.html', 'nav-account', 'nav.account', '账户', false],
   ['admin.html', 'nav-admin', 'nav.admin', '用户管理', true],
   ['admin.html#audit', 'nav-audit', 'nav.audit', '审计日志', true],
@@ -111,6 +112,8 @@ export function initAppBar(user) {
   if (inspect) inspect.hidden = !hasRole(user, 'INSPECTOR');
   const leader = document.getElementById('nav-leader');
   if (leader) leader.hidden = !(hasRole(user, 'ADMIN') || hasRole(user, 'LEADER'));
+  const planner = document.getElementById('nav-planner');
+  if (planner) planner.hidden = !(hasRole(user, 'ADMIN') || hasRole(user, 'PLANNER') || hasRole(user, 'LEADER'));
   if (admin) admin.hidden = !hasRole(user, 'ADMIN');
   if (audit) audit.hidden = !(hasRole(user, 'ADMIN') || hasRole(user, 'LEADER'));
   markCurrentPage();
