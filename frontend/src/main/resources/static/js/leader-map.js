@@ -231,13 +231,15 @@ export function createLeaderMap(host, { config, getContext, onViewChange, hotspo
   }
 
   function renderLegend(max, cell) {
+    // Steps whose range is empty (few problems: max below the number of colours) are left out.
     const items = RAMP.map((color, i) => {
       const lo = Math.floor((i / RAMP.length) * max) + (i === 0 ? 0 : 1);
       const hi = Math.floor(((i + 1) / RAMP.length) * max);
+      if (hi < lo && !(i === 0 && max === 0)) return null;
       const sw = el('span', { className: 'ld-swatch', attrs: { 'aria-hidden': 'true', 'data-step': i } });
       sw.style.backgroundColor = color;
-      return el('li', {}, [sw, el('span', { text: hi > lo ? `${lo}–${hi}` : String(Math.max(lo, hi)) })]);
-    });
+      return el('li', {}, [sw, el('span', { text: hi > lo ? `${lo}–${hi}` : String(lo) })]);
+    }).filter(Boolean);
     legendHost.replaceChildren(
       el('h3', { className: 'ld-legend-title', text: t('leader.heat.legend') }),
       el('ul', { className: 'ld-legend-list' }, items),

@@ -99,10 +99,13 @@ export function todayInShanghai(now = new Date()) {
 
 export const currentMonday = () => mondayOf(todayInShanghai());
 
-/** The period asked for: {from, to, week} — a custom range wins; else the week (default: this week). */
+/** The week a leader reviews by default: the last complete one (一周一考评 looks back on last week). */
+export const lastCompleteMonday = () => addDays(currentMonday(), -7);
+
+/** The period asked for: {from, to, week} — a custom range wins; else the week (default: last complete week). */
 export function periodOf(v) {
   if (v.from && v.to) return { from: v.from, to: v.to, week: mondayOf(v.to), custom: true };
-  const week = v.week || currentMonday();
+  const week = v.week || lastCompleteMonday();
   return { from: week, to: addDays(week, 6), week, custom: false };
 }
 

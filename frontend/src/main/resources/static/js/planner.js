@@ -846,6 +846,9 @@ async function start() {
     if (url.area && state.areas.some((a) => a.code === url.area)) {
       $('area-select').value = url.area;
       await selectArea(url.area);
+    } else {
+      // Nothing chosen yet: show the communities of the caller's area to choose from, not an empty map.
+      pmap.setBoundary(state.communities);
     }
     if (url.draft) await openDraft(url.draft, { fit: !url.center });
     if (url.center && url.zoom != null) pmap.map.setView(url.center, url.zoom);

@@ -73,6 +73,12 @@ class PlannerBrowserTest {
         return jdbc.sql("SELECT count(*) FROM grid WHERE valid_to IS NULL AND community_code = ?").param(community).query(Long.class).single();
     }
 
+    /** Clicks a page control after centring it: scrolled to an edge, it could sit under the sticky app bar. */
+    private void press(WebElement control) {
+        js("arguments[0].scrollIntoView({block: 'center'})", control);
+        control.click();
+    }
+
     private Object js(String script, Object... args) {
         return browser.script(script, args);
     }
@@ -135,7 +141,7 @@ class PlannerBrowserTest {
         new Select(browser.driver().findElement(By.id("area-select"))).selectByValue(community);
         waitFor(d -> "ready".equals(d.findElement(By.id("draft-list")).getDomAttribute("data-state")), "drafts");
         browser.driver().findElement(By.id("draft-name")).sendKeys("浏览器测试草稿");
-        browser.driver().findElement(By.id("draft-create")).click();
+        press(browser.driver().findElement(By.id("draft-create")));
         waitFor(d -> d.findElement(MAP).getDomAttribute("data-draft-grids") != null
                 && !d.findElement(MAP).getDomAttribute("data-draft-grids").isEmpty(), "the new draft");
         waitValidation();
@@ -162,14 +168,14 @@ class PlannerBrowserTest {
         clickAt(centre.get(0).doubleValue(), centre.get(1).doubleValue());
         waitFor(d -> d.findElement(By.id("grid-box")).isDisplayed(), "the grid selected");
         int before = grids();
-        browser.driver().findElement(By.id("tool-split")).click();
+        press(browser.driver().findElement(By.id("tool-split")));
         assertThat(attr(MAP, "data-drawing")).isEqualTo("Line");
         double margin = (east - west) * 0.12;
         List<Number> from = pixel(lat, west - margin);
         List<Number> to = pixel(lat, east + margin);
         clickAt(from.get(0).doubleValue(), from.get(1).doubleValue());
         clickAt(to.get(0).doubleValue(), to.get(1).doubleValue());
-        browser.driver().findElement(By.id("draw-finish")).click();
+        press(browser.driver().findElement(By.id("draw-finish")));
         waitFor(d -> grids() == before + 1, "the split");
         waitValidation();
         assertThat(attr(By.id("fault-list"), "data-faults")).as("a clean split is valid").isEqualTo("0");
@@ -180,28 +186,29 @@ class PlannerBrowserTest {
         List<Number> k = pixel(((Number) kept.get(0)).doubleValue(), ((Number) kept.get(1)).doubleValue());
         double kx = k.get(0).doubleValue();
         double ky = k.get(1).doubleValue();
-        browser.driver().findElement(By.id("tool-draw")).click();
+        press(browser.driver().findElement(By.id("tool-draw")));
         clickAt(kx - 35, ky - 25);
         clickAt(kx + 35, ky - 25);
         clickAt(kx, ky + 35);
-        browser.driver().findElement(By.id("draw-finish")).click();
+        press(browser.driver().findElement(By.id("draw-finish")));
         waitFor(d -> grids() == before + 2, "the drawn grid");
         waitValidation();
         List<WebElement> overlaps = browser.driver().findElements(By.cssSelector("#fault-list li[data-type=OVERLAP]"));
         assertThat(overlaps).as("the overlap is listed").isNotEmpty();
         assertThat(overlaps.get(0).getText()).contains("网格重叠");
-        overlaps.get(0).findElement(By.className("pl-fault-show")).click();
+        WebElement show = overlaps.get(0).findElement(By.className("pl-fault-show"));
+        press(show);
         waitFor(d -> !d.findElements(By.cssSelector("#planner-map .leaflet-plFault-pane path")).isEmpty(), "the fault on the map");
         browser.screenshot("planner-2-fault");
 
         // 4. undo removes the bad grid; the draft is valid again
-        browser.driver().findElement(By.id("tool-undo")).click();
+        press(browser.driver().findElement(By.id("tool-undo")));
         waitFor(d -> grids() == before + 1, "the undo");
         waitValidation();
         assertThat(attr(By.id("fault-list"), "data-faults")).isEqualTo("0");
 
         // 5. impact preview lists the points that move to the new grid
-        browser.driver().findElement(By.id("impact-run")).click();
+        press(browser.driver().findElement(By.id("impact-run")));
         waitFor(d -> "ready".equals(d.findElement(By.id("impact")).getDomAttribute("data-state")), "the impact preview");
         int moved = Integer.parseInt(attr(By.id("impact"), "data-points"));
         Map<String, Object> impact = fetchJson("api/planning/drafts/" + js("return window.civicgridPlanner.doc().draft.id") + "/impact");
@@ -216,8 +223,8 @@ class PlannerBrowserTest {
         // 6. publish: the live grids of the community gain the new one; history lists the publication
         WebElement publish = browser.driver().findElement(By.id("publish-start"));
         assertThat(publish.isEnabled()).as("publish allowed without faults").isTrue();
-        publish.click();
-        browser.driver().findElement(By.id("publish-confirm")).click();
+        press(publish);
+        press(browser.driver().findElement(By.id("publish-confirm")));
         waitFor(d -> d.findElement(By.id("publish-result")).isDisplayed(), "the publish result");
         assertThat(liveGrids(community)).isEqualTo(liveBefore + 1);
         Map<String, Object> history = fetchJson("api/planning/history?areaCode=" + community);
@@ -230,7 +237,7 @@ class PlannerBrowserTest {
         browser.screenshot("planner-4-published");
 
         // compare: before (yesterday) and today in two colours
-        browser.driver().findElement(By.id("compare-run")).click();
+        press(browser.driver().findElement(By.id("compare-run")));
         waitFor(d -> d.findElement(MAP).getDomAttribute("data-compare") != null, "the compare overlay");
         assertThat(attr(MAP, "data-compare")).isEqualTo(liveBefore + "," + (liveBefore + 1));
         browser.screenshot("planner-5-compare");
