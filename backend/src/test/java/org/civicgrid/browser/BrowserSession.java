@@ -85,6 +85,24 @@ public final class BrowserSession implements AutoCloseable {
         return driver.findElement(locator);
     }
 
+    /** Collects CSP violations from the first script of every document (CDP scripts are not subject to the CSP). */
+    private static final String CSP_RECORDER = """
+            window.__cspViolations = [];
+            document.addEventListener('securitypolicyviolation',
+              e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));""";
+
+    /** From now on every page records its Content-Security-Policy violations; read them with {@link #cspViolations()}. */
+    public void recordCspViolations() {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
+                java.util.Map.of("source", CSP_RECORDER));
+    }
+
+    /** The current page's CSP violations ("directive blocked-uri"), after {@link #recordCspViolations()}. */
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> cspViolations() {
+        return (java.util.List<String>) script("return window.__cspViolations || []");
+    }
+
     public Object script(String javascript, Object... args) {
         return driver.executeScript(javascript, args);
     }

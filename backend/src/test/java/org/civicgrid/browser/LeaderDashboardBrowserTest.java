@@ -44,11 +44,6 @@ class LeaderDashboardBrowserTest {
     private static final By MAP = By.id("leader-map");
     private static final By HEXAGONS = By.cssSelector("#leader-map .leaflet-heatmap-pane path");
 
-    /** Collects CSP violations from the first script of every document (CDP scripts are not subject to the CSP). */
-    private static final String CSP_RECORDER = """
-            window.__cspViolations = [];
-            document.addEventListener('securitypolicyviolation',
-              e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));""";
 
     @LocalServerPort
     int port;
@@ -63,7 +58,7 @@ class LeaderDashboardBrowserTest {
     void startBrowser() {
         base = "http://localhost:" + port;
         browser = new BrowserSession(1440, 1000);
-        ((ChromeDriver) browser.driver()).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", CSP_RECORDER));
+        browser.recordCspViolations();
         browser.signIn(base, "leader", "Demo-2026");
     }
 
@@ -205,7 +200,7 @@ class LeaderDashboardBrowserTest {
                 .isEqualTo(code);
 
         @SuppressWarnings("unchecked")
-        List<String> violations = (List<String>) browser.script("return window.__cspViolations || []");
+        List<String> violations = browser.cspViolations();
         assertThat(violations).as("CSP violations").isEmpty();
         @SuppressWarnings("unchecked")
         List<String> urls = (List<String>) browser.script("return performance.getEntriesByType('resource').map(e => e.name)");
