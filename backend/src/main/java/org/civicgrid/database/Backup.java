@@ -196,7 +196,8 @@ public final class Backup {
             } else {
                 EmbeddedPostgresProperties settings = new EmbeddedPostgresProperties(env("CIVICGRID_EMBEDDED_DATA_DIR", "var/pgdata"),
                         Integer.parseInt(env("CIVICGRID_EMBEDDED_PORT", "0")), System.getenv("CIVICGRID_EMBEDDED_BIN_DIR"),
-                        System.getenv("CIVICGRID_EMBEDDED_DATABASE"), false);
+                        System.getenv("CIVICGRID_EMBEDDED_DATABASE"), false,
+                        System.getenv("CIVICGRID_EMBEDDED_SHARED_BUFFERS"));
                 embedded = EmbeddedPostgres.start(settings);
                 target = Target.ofJdbcUrl(embedded.jdbcUrl(), embedded.username(), embedded.password());
                 backup = new Backup(embedded.binaries());

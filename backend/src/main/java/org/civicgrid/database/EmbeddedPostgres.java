@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -253,6 +254,33 @@ final class EmbeddedPostgres {
         }
     }
 
+    /**
+     * PostgreSQL's defaults (128 MB of shared buffers) suit a laptop, not a city's 10 million problems: a serving
+     * cluster gets the usual quarter of the machine's memory, tells the planner about the operating system's cache,
+     * and keeps its hot pages across restarts (pg_prewarm's autoprewarm). Throw-away test clusters stay small.
+     */
+    private List<String> memorySettings() {
+        long totalMiB = physicalMemoryBytes() / (1024 * 1024);
+        Optional<String> sharedBuffers = settings.sharedBuffersSetting()
+                .or(() -> settings.fastUnsafe() ? Optional.empty() : Optional.of(Math.max(128, Math.min(8192, totalMiB / 4)) + "MB"));
+        List<String> options = new ArrayList<>();
+        sharedBuffers.ifPresent(size -> options.addAll(List.of("-c", "shared_buffers=" + size)));
+        if (!settings.fastUnsafe()) {
+            options.addAll(List.of("-c", "effective_cache_size=" + Math.max(512, totalMiB / 2) + "MB"));
+            if (binaries.hasPrewarm()) {
+                options.addAll(List.of("-c", "shared_preload_libraries=pg_prewarm"));
+            }
+        }
+        return options;
+    }
+
+    private static long physicalMemoryBytes() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 2L * 1024 * 1024 * 1024;
+    }
+
     private void launch() {
         List<String> serverOptions = new ArrayList<>(List.of("-p", String.valueOf(port),
                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=''"));
@@ -260,6 +288,7 @@ final class EmbeddedPostgres {
             // Test clusters trade crash safety for speed; never used for real data.
             serverOptions.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
         }
+        serverOptions.addAll(memorySettings());
         Path serverLog = dataDir.resolve("server.log");
         ProcessRunner.Result result = ProcessRunner.run(account.command(List.of(binaries.pgCtl().toString(),
                 "-D", dataDir.toString(), "-l", serverLog.toString(), "-w", "-t", String.valueOf(START_TIMEOUT_SECONDS),

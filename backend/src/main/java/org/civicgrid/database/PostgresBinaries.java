@@ -25,6 +25,12 @@ final class PostgresBinaries {
         return binDir.resolve("initdb");
     }
 
+    /** Whether the server can preload the pg_prewarm module (Debian ships it with the server; some builds leave contrib out). */
+    boolean hasPrewarm() {
+        Path parent = binDir.toAbsolutePath().getParent();
+        return parent != null && Files.isRegularFile(parent.resolve("lib").resolve("pg_prewarm.so"));
+    }
+
     Path pgCtl() {
         return binDir.resolve("pg_ctl");
     }

@@ -53,7 +53,7 @@ class BackupRestoreTest {
         Snapshot before = snapshot(hikari.getJdbcUrl(), source.user(), source.password());
 
         EmbeddedPostgres fresh = EmbeddedPostgres.start(new EmbeddedPostgresProperties(
-                temp.resolve("fresh-pg").toString(), 0, null, "civicgrid", true));
+                temp.resolve("fresh-pg").toString(), 0, null, "civicgrid", true, null));
         try {
             assertThat(fresh.adopted()).isFalse();
             Backup.Target target = Backup.Target.ofJdbcUrl(fresh.jdbcUrl(), fresh.username(), fresh.password());

@@ -77,6 +77,13 @@ class StartupFailureTest {
     }
 
     @Test
+    void aMistypedSharedBuffersSizeIsNamed(CapturedOutput output) {
+        assertThatThrownBy(() -> start("civicgrid.embedded.shared-buffers=lots", "civicgrid.embedded.data-dir=" + temp.resolve("pg-memory")));
+        assertThat(output).contains("civicgrid.embedded.shared-buffers 'lots' is not a memory size").contains("e.g. 2GB");
+        assertNoStackTrace(output.getAll());
+    }
+
+    @Test
     void aBusyWebPortIsNamed(CapturedOutput output) throws IOException {
         try (ServerSocket busy = new ServerSocket(0)) {
             assertThatThrownBy(() -> new SpringApplicationBuilder(CivicGridApplication.class)
