@@ -18,22 +18,17 @@ import org.springframework.stereotype.Repository;
 @Repository
 class AccountRepository {
 
-    static final String ACCOUNT_BY_USERNAME = """
+    /** The columns {@link #account} reads, of an {@code app_user u}. */
+    static final String ACCOUNT_COLUMNS = """
             SELECT u.id, u.username, u.display_name, u.password_hash, u.enabled, u.locked_until, u.failed_logins, u.department_code, u.must_change_password,
                    array(SELECT r.role FROM user_role r WHERE r.user_id = u.id ORDER BY r.role) AS roles,
                    array(SELECT s.area_code FROM user_area_scope s WHERE s.user_id = u.id ORDER BY s.area_code) AS scope,
                    EXISTS (SELECT 1 FROM district)
                        AND (SELECT count(*) FROM user_area_scope s JOIN district d ON d.code = s.area_code WHERE s.user_id = u.id)
                            = (SELECT count(*) FROM district) AS whole_city
-            FROM app_user u WHERE u.username = :username""";
-    static final String ACCOUNT_BY_ID = """
-            SELECT u.id, u.username, u.display_name, u.password_hash, u.enabled, u.locked_until, u.failed_logins, u.department_code, u.must_change_password,
-                   array(SELECT r.role FROM user_role r WHERE r.user_id = u.id ORDER BY r.role) AS roles,
-                   array(SELECT s.area_code FROM user_area_scope s WHERE s.user_id = u.id ORDER BY s.area_code) AS scope,
-                   EXISTS (SELECT 1 FROM district)
-                       AND (SELECT count(*) FROM user_area_scope s JOIN district d ON d.code = s.area_code WHERE s.user_id = u.id)
-                           = (SELECT count(*) FROM district) AS whole_city
-            FROM app_user u WHERE u.id = :id""";
+            """;
+    static final String ACCOUNT_BY_USERNAME = ACCOUNT_COLUMNS + "FROM app_user u WHERE u.username = :username";
+    static final String ACCOUNT_BY_ID = ACCOUNT_COLUMNS + "FROM app_user u WHERE u.id = :id";
     static final String RECORD_FAILURE = """
             UPDATE app_user
             SET failed_logins = failed_logins + 1,
@@ -78,7 +73,7 @@ class AccountRepository {
         jdbc.sql(RECORD_SUCCESS).param("id", id).update();
     }
 
-    private static Account account(ResultSet rs, int row) throws SQLException {
+    static Account account(ResultSet rs, int row) throws SQLException {
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String role : strings(rs.getArray("roles"))) {
             roles.add(Role.valueOf(role));

@@ -29,12 +29,10 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
     static final String OPEN311_API_KEY = "api_key";
 
     private final ApiTokens tokens;
-    private final AccountRepository accounts;
     private final AuthenticationEntryPoint entryPoint;
 
-    ApiTokenAuthenticationFilter(ApiTokens tokens, AccountRepository accounts, AuthenticationEntryPoint entryPoint) {
+    ApiTokenAuthenticationFilter(ApiTokens tokens, AuthenticationEntryPoint entryPoint) {
         this.tokens = tokens;
-        this.accounts = accounts;
         this.entryPoint = entryPoint;
     }
 
@@ -50,7 +48,7 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<AccountRepository.Account> account = tokens.owner(token.get()).flatMap(owner -> accounts.byId(owner.userId()));
+        Optional<AccountRepository.Account> account = tokens.account(token.get());
         account.ifPresent(a -> request.setAttribute(CurrentUserResolver.ACCOUNT_ATTRIBUTE, a));
         Optional<SignInUser> user = account.map(a -> new SignInUser(a.id(), a.username(), null, a.enabled(), false, a.roles()));
         if (user.isEmpty()) {

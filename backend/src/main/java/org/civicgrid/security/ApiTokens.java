@@ -33,8 +33,9 @@ public class ApiTokens {
             FROM api_token WHERE user_id = :userId ORDER BY created_at DESC, id DESC""";
     static final String REVOKE = """
             UPDATE api_token SET revoked_at = now() WHERE id = :id AND user_id = :userId AND revoked_at IS NULL""";
-    static final String TOKEN_OWNER = """
-            SELECT t.id, t.user_id, (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS stale
+    /** The live token's account in the same round trip as the token (asked on every token-authenticated request). */
+    static final String TOKEN_ACCOUNT = AccountRepository.ACCOUNT_COLUMNS + """
+                 , t.id AS token_id, (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS token_stale
             FROM api_token t JOIN app_user u ON u.id = t.user_id
             WHERE t.token_hash = :hash AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.enabled""";
     /** Last use is kept to the minute: touching the row on every request would make every read a write. */
@@ -46,7 +47,7 @@ public class ApiTokens {
     public record IssuedToken(long id, String name, String token) {
     }
 
-    record TokenOwner(long tokenId, long userId, boolean stale) {
+    private record TokenAccount(long tokenId, boolean stale, AccountRepository.Account account) {
     }
 
     private final JdbcClient jdbc;
@@ -86,14 +87,16 @@ public class ApiTokens {
         return revoked;
     }
 
-    Optional<TokenOwner> owner(String token) {
+    /** The enabled account a live token belongs to. */
+    Optional<AccountRepository.Account> account(String token) {
         if (token == null || !token.startsWith(PREFIX) || token.length() > 100) {
             return Optional.empty();
         }
-        Optional<TokenOwner> owner = jdbc.sql(TOKEN_OWNER).param("hash", sha256(token))
-                .query((rs, n) -> new TokenOwner(rs.getLong(1), rs.getLong(2), rs.getBoolean(3))).optional();
-        owner.filter(TokenOwner::stale).ifPresent(o -> jdbc.sql(TOUCH).param("id", o.tokenId()).update());
-        return owner;
+        Optional<TokenAccount> found = jdbc.sql(TOKEN_ACCOUNT).param("hash", sha256(token))
+                .query((rs, n) -> new TokenAccount(rs.getLong("token_id"), rs.getBoolean("token_stale"), AccountRepository.account(rs, n)))
+                .optional();
+        found.filter(TokenAccount::stale).ifPresent(t -> jdbc.sql(TOUCH).param("id", t.tokenId()).update());
+        return found.map(TokenAccount::account);
     }
 
     private static String sha256(String token) {

@@ -46,7 +46,7 @@ class SecurityConfiguration {
             "/actuator/health", "/actuator/health/**"};
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiTokens tokens, AccountRepository accounts,
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiTokens tokens,
                                             LoginOutcomeHandlers loginOutcomes, ProblemAuthenticationEntryPoint entryPoint,
                                             ProblemAccessDeniedHandler accessDenied, BaseMapProperties baseMaps) throws Exception {
         http
@@ -66,7 +66,7 @@ class SecurityConfiguration {
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
                         .ignoringRequestMatchers(ApiTokenAuthenticationFilter::presentsToken))
-                .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, accounts, entryPoint), UsernamePasswordAuthenticationFilter.class)
+                .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, entryPoint), UsernamePasswordAuthenticationFilter.class)
                 .addFilterAfter(new CsrfCookieFilter(), UsernamePasswordAuthenticationFilter.class)
                 .requestCache(cache -> cache.requestCache(pageNavigationCache()))
                 .exceptionHandling(e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
