@@ -68,22 +68,54 @@ class ProblemRepository {
             FROM problem_event e LEFT JOIN app_user u ON u.id = e.actor_id
             WHERE e.problem_id = :id ORDER BY e.occurred_at, e.id""";
 
-    static final String WORK_ITEMS = """
+    private static final int DISTRICT_CODE_LENGTH = 6;
+
+    /** What a worklist row shows, of a problem {@code p} in grid {@code g}. */
+    private static final String WORK_ITEM_COLUMNS = """
             SELECT p.id, p.status, c.name_zh AS category_name, p.description, mp.name AS point_name, g.code AS grid_code, p.deadline_at,
                    problem_light(p.status, p.warning_at, p.deadline_at, now()) AS light, p.urge_count, p.supervised, p.extension_pending,
                    p.handler_department_code, u.display_name AS assignee_name, p.version
-            FROM problem p
-            JOIN grid g ON g.id = p.grid_id
-            JOIN problem_category c ON c.code = p.category_code
-            LEFT JOIN measurement_point mp ON mp.id = p.point_id
-            LEFT JOIN app_user u ON u.id = p.assignee_user_id
-            WHERE """ + " " + VISIBLE + "\n" + """
-             AND p.status = ANY (string_to_array(:statuses, ','))
+            """;
+    private static final String WORK_ITEM_FILTERS = """
              AND (NOT :departmentOnly OR p.handler_department_code IS NOT NULL)
              AND (NOT :gridOnly OR p.handler_department_code IS NULL)
              AND (NOT :attentionOnly OR p.urge_count > 0 OR p.supervised OR p.deadline_at < now())
+            """;
+    private static final String WORK_ITEM_JOINS = """
+            JOIN problem_category c ON c.code = p.category_code
+            LEFT JOIN measurement_point mp ON mp.id = p.point_id
+            LEFT JOIN app_user u ON u.id = p.assignee_user_id
+            """;
+    private static final String WORK_ITEM_ORDER = """
             ORDER BY p.deadline_at NULLS LAST, p.id
             LIMIT :limit""";
+
+    /**
+     * A worklist within streets, communities or grids: the problems of each of the caller's grids (index on grid and
+     * status; OFFSET 0 keeps it a loop over the grids rather than a hash of every open problem), the most urgent first.
+     */
+    static final String WORK_ITEMS_BY_GRID = """
+            WITH sg AS MATERIALIZED (SELECT id, code FROM grid WHERE code LIKE ANY (string_to_array(:scope, ',')))
+            """ + WORK_ITEM_COLUMNS + """
+            FROM sg g CROSS JOIN LATERAL (
+                SELECT p.* FROM problem p WHERE p.grid_id = g.id AND p.status = ANY (string_to_array(:statuses, ',')) OFFSET 0) p
+            """ + WORK_ITEM_JOINS + """
+            WHERE (CAST(:department AS varchar) IS NULL OR p.handler_department_code = :department)
+            """ + WORK_ITEM_FILTERS + WORK_ITEM_ORDER;
+
+    /**
+     * The same list for a caller with whole districts: per status, the first rows in deadline order straight from the
+     * (status, deadline_at, id) index (V18), then the statuses merged — instead of sorting every open problem of a district.
+     */
+    static final String WORK_ITEMS_BY_STATUS = WORK_ITEM_COLUMNS + """
+            FROM unnest(string_to_array(:statuses, ',')) AS s(status)
+            CROSS JOIN LATERAL (
+                SELECT p.* FROM problem p JOIN grid g ON g.id = p.grid_id
+                WHERE p.status = s.status AND """ + " " + VISIBLE + "\n" + WORK_ITEM_FILTERS + """
+                ORDER BY p.deadline_at NULLS LAST, p.id
+                LIMIT :limit) p
+            JOIN grid g ON g.id = p.grid_id
+            """ + WORK_ITEM_JOINS + WORK_ITEM_ORDER;
 
     private final JdbcClient jdbc;
 
@@ -153,7 +185,8 @@ class ProblemRepository {
     }
 
     List<ProblemViews.WorkItem> workItems(CallerScope scope, WorkQuery query) {
-        return jdbc.sql(WORK_ITEMS).param("scope", scope.codePatterns()).param("department", scope.departmentCode().orElse(null))
+        boolean districts = scope.wholeCity() || scope.areaCodes().stream().anyMatch(code -> code.length() == DISTRICT_CODE_LENGTH);
+        return jdbc.sql(districts ? WORK_ITEMS_BY_STATUS : WORK_ITEMS_BY_GRID).param("scope", scope.codePatterns()).param("department", scope.departmentCode().orElse(null))
                 .param("statuses", query.statuses()).param("departmentOnly", query.departmentOnly()).param("gridOnly", query.gridOnly())
                 .param("attentionOnly", query.attentionOnly()).param("limit", query.limit())
                 .query((rs, n) -> new ProblemViews.WorkItem(rs.getLong("id"), rs.getString("status"), rs.getString("category_name"),
