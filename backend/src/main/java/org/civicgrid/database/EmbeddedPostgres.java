@@ -263,7 +263,8 @@ final class EmbeddedPostgres {
         long totalMiB = physicalMemoryBytes() / (1024 * 1024);
         Optional<String> sharedBuffers = settings.sharedBuffersSetting()
                 .or(() -> settings.fastUnsafe() ? Optional.empty() : Optional.of(Math.max(128, Math.min(8192, totalMiB / 4)) + "MB"));
-        List<String> options = new ArrayList<>();
+        // JIT compiling costs 50–100 ms on a query the planner merely guesses to be big: no win for a map's short reads.
+        List<String> options = new ArrayList<>(List.of("-c", "jit=off"));
         sharedBuffers.ifPresent(size -> options.addAll(List.of("-c", "shared_buffers=" + size)));
         if (!settings.fastUnsafe()) {
             options.addAll(List.of("-c", "effective_cache_size=" + Math.max(512, totalMiB / 2) + "MB"));
