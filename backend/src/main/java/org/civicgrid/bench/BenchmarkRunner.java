@@ -60,6 +60,7 @@ class BenchmarkRunner implements ApplicationRunner {
     private final ApiTokens tokens;
     private final TileSql tileSql;
     private final org.civicgrid.ranking.RankingService rankings;
+    private final org.civicgrid.problems.LoopBenchmark loops;
     private final TransactionTemplate transactions;
     private final ConfigurableApplicationContext context;
     private final int scale;
@@ -69,7 +70,7 @@ class BenchmarkRunner implements ApplicationRunner {
     private final Duration throughputWindow;
 
     BenchmarkRunner(DataSource dataSource, JdbcClient jdbc, ObjectMapper json, Deadlines deadlines, ApiTokens tokens, TileSql tileSql,
-                    org.civicgrid.ranking.RankingService rankings,
+                    org.civicgrid.ranking.RankingService rankings, org.civicgrid.problems.LoopBenchmark loops,
                     TransactionTemplate transactions, ConfigurableApplicationContext context,
                     @Value("${civicgrid.bench.scale:25}") int scale, @Value("${civicgrid.bench.points:#{null}}") Integer points,
                     @Value("${civicgrid.bench.problems:#{null}}") Long problems, @Value("${civicgrid.bench.samples:60}") int samples,
@@ -81,6 +82,7 @@ class BenchmarkRunner implements ApplicationRunner {
         this.tokens = tokens;
         this.tileSql = tileSql;
         this.rankings = rankings;
+        this.loops = loops;
         this.transactions = transactions;
         this.context = context;
         this.scale = scale;
@@ -150,6 +152,9 @@ class BenchmarkRunner implements ApplicationRunner {
         }
         if (runs("leader")) {
             table.addAll(leaderDashboard(http, base, token, everything, extent, random));
+        }
+        if (runs("work")) {
+            table.addAll(work(http, base, token, everything));
         }
 
         long rss = residentSetKiB();
@@ -229,6 +234,44 @@ class BenchmarkRunner implements ApplicationRunner {
     private boolean runs(String section) {
         String only = context.getEnvironment().getProperty("civicgrid.bench.only", "");
         return only.isBlank() || java.util.Arrays.asList(only.split(",")).contains(section);
+    }
+
+    /**
+     * Issue #9's working rows: a leader's city-wide worklists (待立案, 红灯与催办) and one move of the loop (立案), over HTTP
+     * beside the same statements run directly. Each run accepts the next REPORTED problems of the city.
+     */
+    private List<String> work(HttpClient http, String base, String token, CallerScope everything) throws Exception {
+        Stats worklistHttp = new Stats();
+        Stats worklistSql = new Stats();
+        for (int i = 0; i < samples; i++) {
+            String name = i % 2 == 0 ? "to-accept" : "red-and-urged";
+            String url = base + "/api/worklists/" + name + "?limit=200";
+            Timed viaHttp = () -> check(http.send(get(url, token), HttpResponse.BodyHandlers.ofByteArray()), url);
+            Timed viaSql = () -> loops.worklistDirectly(name, everything, 200);
+            worklistHttp.add(timed(viaHttp));
+            worklistSql.add(timed(viaSql));
+        }
+        long benchUser = jdbc.sql("SELECT id FROM app_user WHERE username = 'bench'").query(Long.class).single();
+        List<Long> reported = loops.reported(2 * samples);
+        Stats moveHttp = new Stats();
+        Stats moveSql = new Stats();
+        for (int i = 0; i + 1 < reported.size(); i += 2) {
+            long viaHttp = reported.get(i);
+            String url = base + "/api/problems/" + viaHttp + "/actions/accept";
+            HttpRequest accept = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"version\":" + loops.version(viaHttp) + "}")).build();
+            moveHttp.add(timed(() -> check(http.send(accept, HttpResponse.BodyHandlers.ofByteArray()), url)));
+            long direct = reported.get(i + 1);
+            moveSql.add(timed(() -> {
+                if (!loops.acceptDirectly(direct, benchUser, everything)) {
+                    throw new IllegalStateException("problem " + direct + " was not REPORTED");
+                }
+                return null;
+            }));
+        }
+        return List.of(row("worklist city×200 HTTP", worklistHttp, null, null), row("worklist city×200 SQL", worklistSql, null, null),
+                row("move 立案 HTTP", moveHttp, null, null), row("move 立案 same statements", moveSql, null, null));
     }
 
     private interface Timed {
