@@ -41,6 +41,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 class PlanningService {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PlanningService.class);
+
     private static final String CODE_CHARS = "[0-9A-Za-z_-]{1,32}";
 
     private final PlanningRepository repository;
@@ -274,6 +276,19 @@ class PlanningService {
         DraftRow draft = edit(caller, id, request.version());
         GridRow grid = gridOf(id, request.gridKey(), "gridKey");
         LineString line = GridGeometry.line(request.line() == null ? null : request.line().toString(), "line");
+        long newKey = splitGrid(draft, grid, line);
+        audit.record("DRAFT_GRID_SPLIT", "draft_grid", grid.key(), draft.areaCode(), state(grid),
+                Map.of("line", line.toText(), "kept", state(repository.grid(id, grid.key()).orElseThrow()),
+                        "created", state(repository.grid(id, newKey).orElseThrow())));
+        return changed(caller, id, List.of(grid.key(), newKey));
+    }
+
+    /**
+     * Cuts a grid of a draft the caller has locked in two with a line (400 when the line does not cross it once);
+     * the larger piece keeps the grid, the other gets the community's next code. Returns the new grid's key.
+     */
+    long splitGrid(DraftRow draft, GridRow grid, LineString line) {
+        long id = draft.id();
         List<Polygon> pieces = GridGeometry.split((Polygon) grid.geometry(), line);
         double total = pieces.get(0).getArea() + pieces.get(1).getArea();
         Integer households0 = grid.households() == null ? null : (int) Math.round(grid.households() * pieces.get(0).getArea() / total);
@@ -292,10 +307,7 @@ class PlanningService {
                 repository.updateGrid(id, other.key(), other.code(), other.name(), noded, other.ownerIds(), other.households());
             }
         }
-        audit.record("DRAFT_GRID_SPLIT", "draft_grid", grid.key(), draft.areaCode(), state(grid),
-                Map.of("line", line.toText(), "kept", state(repository.grid(id, grid.key()).orElseThrow()),
-                        "created", state(repository.grid(id, newKey).orElseThrow())));
-        return changed(caller, id, List.of(grid.key(), newKey));
+        return newKey;
     }
 
     @Transactional
@@ -704,11 +716,15 @@ class PlanningService {
                 state(repository.grid(draft.id(), cut.key()).orElseThrow()));
     }
 
+    @Transactional(readOnly = true)
     ObjectNode impact(CurrentUser caller, long id) {
         return impact(draft(caller, id));
     }
 
+    /** The impact preview, in the caller's transaction (or its own): see PlanningRepository.LOCAL_SETTINGS. */
+    @Transactional(readOnly = true)
     ObjectNode impact(DraftRow draft) {
+        jdbc.sql(PlanningRepository.LOCAL_SETTINGS).query().listOfRows();
         ObjectNode impact = (ObjectNode) json.readTree(jdbc.sql(PlanningRepository.IMPACT).param("draft", draft.id())
                 .param("area", draft.areaCode()).query(String.class).single());
         List<Conflict> conflicts = draft.status().equals("OPEN") ? conflicts(draft) : List.of();
@@ -740,6 +756,7 @@ class PlanningService {
 
     /** Publishes an open draft already locked by the caller's transaction. */
     Published publishLocked(long userId, DraftRow draft, LocalDate effective) {
+        long started = System.nanoTime();
         jdbc.sql(PlanningRepository.LOCK_LIVE_GRIDS).param("area", draft.areaCode()).query(Long.class).list();
         List<Conflict> conflicts = conflicts(draft);
         if (!conflicts.isEmpty()) {
@@ -752,6 +769,9 @@ class PlanningService {
             faults.stream().limit(10).forEach(f -> list.append(list.isEmpty() ? "" : "; ").append(f.type()).append(": ").append(f.message()));
             throw new InvalidParameterException("draft", "has " + faults.size() + " validation fault(s) and cannot be published: " + list);
         }
+        if (log.isDebugEnabled()) {
+            log.debug("publish: lock, staleness and validation of draft {}: {} ms", draft.id(), (System.nanoTime() - started) / 1_000_000);
+        }
         long count = jdbc.sql("SELECT count(*) FROM draft_grid WHERE draft_id = :draft").param("draft", draft.id()).query(Long.class).single();
         if (count == 0) {
             throw new InvalidParameterException("draft", "has no grids");
@@ -760,21 +780,9 @@ class PlanningService {
                 .param("user", userId).param("effective", PlanningRepository.date(effective)).query(Long.class).single();
         Map<String, Object> p = Map.of("draft", draft.id(), "area", draft.areaCode(), "effective", PlanningRepository.date(effective),
                 "publication", publication, "user", userId);
-        jdbc.sql(PlanningRepository.DROP_TEMP_TABLES).update();
-        jdbc.sql(PlanningRepository.PUBLISH_ASSIGN_POINTS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_ASSIGN_PROBLEMS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_GRID_MAP).params(p).update();
-        int ended = jdbc.sql(PlanningRepository.PUBLISH_END_OLD_VERSIONS).params(p).update();
-        int begun = jdbc.sql(PlanningRepository.PUBLISH_BEGIN_NEW_VERSIONS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_MAP_NEW_VERSIONS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_OWNERS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_OWNER_SCOPES).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_TRIGGERS_KEEP_GRID).param("on", "on").query(String.class).single();
-        jdbc.sql(PlanningRepository.PUBLISH_MOVE_POINTS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_MOVE_PROBLEMS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_TRIGGERS_KEEP_GRID).param("on", "off").query(String.class).single();
-        jdbc.sql(PlanningRepository.PUBLISH_PROBLEM_EVENTS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_EMPTY_STATS).params(p).update();
+        Map<String, Integer> counts = repository.runPublishStatements(p);
+        int ended = counts.get(PlanningRepository.PUBLISH_END_OLD_VERSIONS);
+        int begun = counts.get(PlanningRepository.PUBLISH_BEGIN_NEW_VERSIONS);
         List<Long> points = jdbc.sql(PlanningRepository.REASSIGNED_POINT_IDS).query(Long.class).list();
         List<Long> problems = jdbc.sql(PlanningRepository.REASSIGNED_PROBLEM_IDS).query(Long.class).list();
         jdbc.sql(PlanningRepository.FINISH_PUBLICATION).param("ended", ended).param("begun", begun).param("points", points.size())
