@@ -103,6 +103,8 @@ class PlanningRepository {
                                   owner_ids = CAST(string_to_array(:owners, ',') AS bigint[]), households = :households
             WHERE draft_id = :draft AND id = :key""";
 
+    static final String SAME_AS_LIVE = "SELECT ST_OrderingEquals(boundary, ST_GeomFromWKB(:wkb, 4326)) FROM grid WHERE id = :id";
+
     static final String DELETE_GRID = "DELETE FROM draft_grid WHERE draft_id = :draft AND id = :key";
 
     static final String DELETE_ALL_GRIDS = "DELETE FROM draft_grid WHERE draft_id = :draft";

@@ -22,6 +22,8 @@ import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.ConflictException;
 import org.civicgrid.web.InvalidParameterException;
 import org.civicgrid.web.NotFoundException;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.LineString;
 import org.locationtech.jts.geom.MultiPolygon;
@@ -649,6 +651,12 @@ class PlanningService {
         return view(faults(draft));
     }
 
+    /**
+     * Closes a gap: the other grids around it are snapped to their neighbours within the tolerance (a grid dragged in a
+     * browser may come back with every vertex rounded); then the gap, rebuilt exactly from the community and the grids'
+     * own vertices, joins the neighbour sharing the longest border with it (or the one asked for), which is snapped to
+     * its neighbours' vertices and cut back where it would overlap them, so that its edges are theirs.
+     */
     private void fixGap(DraftRow draft, DraftValidator.Fault fault, Map<Long, GridRow> grids, Long preferred) {
         if (fault.gridKeys().isEmpty()) {
             throw new InvalidParameterException("faultIndex", "the gap has no neighbouring grid to join");
@@ -659,7 +667,7 @@ class PlanningService {
             target = grids.get(preferred);
         } else {
             double longest = -1;
-            Geometry near = gap.buffer(1e-7);
+            Geometry near = gap.buffer(snapTolerance());
             for (Long key : fault.gridKeys()) {
                 GridRow g = grids.get(key);
                 double shared = OverlayNGRobust.overlay(g.geometry().getBoundary(), near, OverlayNG.INTERSECTION).getLength();
@@ -669,48 +677,127 @@ class PlanningService {
                 }
             }
         }
-        // The gap rebuilt in lon/lat from the community and the grids' own vertices, so that it joins them exactly.
-        Geometry inside = gap.getInteriorPoint();
-        Geometry community = repository.communities(draft.areaCode()).stream()
-                .filter(c -> c.boundary().intersects(inside)).map(DraftValidator.Community::boundary).findFirst().orElse(null);
-        Geometry exactGap = null;
-        if (community != null) {
-            Geometry covered = OverlayNGRobust.union(GridGeometry.WGS84.buildGeometry(grids.values().stream()
-                    .filter(g -> g.geometry().isValid() && g.geometry().getEnvelopeInternal().intersects(community.getEnvelopeInternal()))
-                    .map(GridRow::geometry).toList()));
-            Geometry uncovered = OverlayNGRobust.overlay(community, covered, OverlayNG.DIFFERENCE);
-            for (int i = 0; i < uncovered.getNumGeometries(); i++) {
-                if (uncovered.getGeometryN(i).intersects(gap.buffer(-1e-9).isEmpty() ? inside : gap.buffer(-1e-9))) {
-                    exactGap = exactGap == null ? uncovered.getGeometryN(i) : exactGap.union(uncovered.getGeometryN(i));
-                }
-            }
-        }
-        if (exactGap == null) {
-            exactGap = gap;
-        }
-        Polygon joined = GridGeometry.withoutSpikes(GridGeometry.largestPolygon(OverlayNGRobust.overlay(target.geometry(), exactGap, OverlayNG.UNION)),
-                new GridGeometry.LocalMetres(target.geometry().getEnvelopeInternal()), settings.spikeDegrees(), 1.0);
-        if (joined == null) {
+        List<DraftValidator.Community> communities = repository.communities(draft.areaCode());
+        // First the other grids around the gap onto their neighbours (the grid whose vertex was dragged may have come
+        // back with every vertex rounded), then the gap from what they cover now.
+        long targetKey = target.key();
+        List<Long> others = fault.gridKeys().stream().filter(k -> k != targetKey).toList();
+        snapAround(draft, others, communities);
+        Map<Long, GridRow> now = new LinkedHashMap<>();
+        repository.grids(draft.id()).forEach(g -> now.put(g.key(), g));
+        target = now.get(targetKey);
+        Geometry joined = OverlayNGRobust.overlay(target.geometry(), exactGap(gap, now, communities), OverlayNG.UNION);
+        Polygon grown = fitted(GridGeometry.largestPolygon(joined), targetKey, now, communities);
+        if (grown == null) {
             throw new ConflictException("The gap cannot be joined to grid " + target.code() + " automatically.");
         }
-        repository.updateGrid(draft.id(), target.key(), target.code(), target.name(), joined, target.ownerIds(), target.households());
-        node(draft.id(), List.of(target.key()));
-        audit.record("DRAFT_FIX_GAP", "draft_grid", target.key(), draft.areaCode(), state(target),
-                state(repository.grid(draft.id(), target.key()).orElseThrow()));
+        repository.updateGrid(draft.id(), targetKey, target.code(), target.name(), grown, target.ownerIds(), target.households());
+        List<Long> around = new ArrayList<>(List.of(targetKey));
+        around.addAll(others);
+        node(draft.id(), around);
+        audit.record("DRAFT_FIX_GAP", "draft_grid", targetKey, draft.areaCode(), state(grids.get(targetKey)),
+                state(repository.grid(draft.id(), targetKey).orElseThrow()));
     }
 
+    /** The gap rebuilt in lon/lat from the community and the grids' own vertices, so that it joins them exactly. */
+    private static Geometry exactGap(Geometry gap, Map<Long, GridRow> grids, List<DraftValidator.Community> communities) {
+        Geometry inside = gap.getInteriorPoint();
+        Geometry community = communities.stream().filter(c -> c.boundary().intersects(inside))
+                .map(DraftValidator.Community::boundary).findFirst().orElse(null);
+        if (community == null) {
+            return gap;
+        }
+        Geometry covered = OverlayNGRobust.union(GridGeometry.WGS84.buildGeometry(grids.values().stream()
+                .filter(g -> g.geometry().isValid() && g.geometry().getEnvelopeInternal().intersects(community.getEnvelopeInternal()))
+                .map(GridRow::geometry).toList()));
+        Geometry uncovered = OverlayNGRobust.overlay(community, covered, OverlayNG.DIFFERENCE);
+        Geometry shrunk = gap.buffer(-1e-9);
+        Geometry probe = shrunk.isEmpty() ? inside : shrunk;
+        List<Geometry> pieces = new ArrayList<>();
+        for (int i = 0; i < uncovered.getNumGeometries(); i++) {
+            if (uncovered.getGeometryN(i).intersects(probe)) {
+                pieces.add(uncovered.getGeometryN(i));
+            }
+        }
+        return pieces.isEmpty() ? gap : OverlayNGRobust.union(GridGeometry.WGS84.buildGeometry(pieces));
+    }
+
+    /** The tolerance (civicgrid.planning.tolerance-metres) in degrees of latitude: at most that many metres either way. */
+    private double snapTolerance() {
+        return settings.toleranceMetres() / 111_320.0;
+    }
+
+    /**
+     * A grid's new shape fitted to the grids around it: its vertices snapped onto theirs (and the community boundary's)
+     * within the tolerance, then cut back where it still overlaps them, without the spikes overlays leave. Null when
+     * nothing polygonal remains.
+     */
+    private Polygon fitted(Polygon shape, long key, Map<Long, GridRow> grids, List<DraftValidator.Community> communities) {
+        if (shape == null) {
+            return null;
+        }
+        double tolerance = snapTolerance();
+        Envelope around = new Envelope(shape.getEnvelopeInternal());
+        around.expandBy(tolerance * 2);
+        List<Geometry> neighbours = grids.values().stream().filter(g -> g.key() != key && g.geometry().isValid()
+                && g.geometry().getEnvelopeInternal().intersects(around)).map(GridRow::geometry).toList();
+        List<Coordinate> theirs = GridGeometry.vertices(neighbours);
+        List<Coordinate> boundaries = GridGeometry.vertices(communities.stream().map(DraftValidator.Community::boundary)
+                .filter(c -> c.getEnvelopeInternal().intersects(around)).toList());
+        Polygon snapped = GridGeometry.snapTo(shape, theirs, boundaries, tolerance);
+        Polygon rest = neighbours.isEmpty() ? snapped : GridGeometry.largestPolygon(
+                OverlayNGRobust.overlay(snapped, OverlayNGRobust.union(GridGeometry.WGS84.buildGeometry(neighbours)), OverlayNG.DIFFERENCE));
+        if (rest == null) {
+            return null;
+        }
+        // the cut may leave nodes a hair away from their vertices: onto them again
+        Polygon clean = GridGeometry.snapTo(rest, theirs, List.of(), tolerance);
+        return GridGeometry.withoutSpikes(clean, new GridGeometry.LocalMetres(shape.getEnvelopeInternal()), settings.spikeDegrees(), 1.0);
+    }
+
+    /**
+     * The given grids snapped to their neighbours within the tolerance and cut back where they overlap them (only grids
+     * changed since they were copied from the live grids, and only when that leaves a valid polygon of nearly the same area).
+     */
+    private void snapAround(DraftRow draft, List<Long> keys, List<DraftValidator.Community> communities) {
+        for (Long key : keys) {
+            Map<Long, GridRow> grids = new LinkedHashMap<>();
+            repository.grids(draft.id()).forEach(g -> grids.put(g.key(), g));
+            GridRow grid = grids.get(key);
+            if (grid == null || !(grid.geometry() instanceof Polygon polygon) || !polygon.isValid() || asLive(grid)) {
+                continue;
+            }
+            Polygon fit = fitted(polygon, key, grids, communities);
+            if (fit != null && !fit.equalsExact(polygon) && fit.isValid()
+                    && Math.abs(fit.getArea() - polygon.getArea()) < polygon.getArea() * 0.01) {
+                repository.updateGrid(draft.id(), key, grid.code(), grid.name(), fit, grid.ownerIds(), grid.households());
+            }
+        }
+    }
+
+    /** Whether a draft grid still has exactly the shape of the live grid it was copied from (then it is what others snap to). */
+    private boolean asLive(GridRow grid) {
+        return grid.sourceGridId() != null && jdbc.sql(PlanningRepository.SAME_AS_LIVE).param("id", grid.sourceGridId())
+                .param("wkb", GridGeometry.wkb(grid.geometry())).query(Boolean.class).optional().orElse(false);
+    }
+
+    /** Resolves an overlap: the overlap is cut from one of the two grids (the second, or the one asked for), then both are snapped. */
     private void fixOverlap(DraftRow draft, DraftValidator.Fault fault, Map<Long, GridRow> grids, Long preferred) {
         long cutKey = preferred != null && fault.gridKeys().contains(preferred) ? preferred : fault.gridKeys().get(1);
         long keepKey = fault.gridKeys().get(0) == cutKey ? fault.gridKeys().get(1) : fault.gridKeys().get(0);
         GridRow cut = grids.get(cutKey);
         GridRow keep = grids.get(keepKey);
+        List<DraftValidator.Community> communities = repository.communities(draft.areaCode());
         Polygon rest = GridGeometry.withoutSpikes(
                 GridGeometry.largestPolygon(OverlayNGRobust.overlay(cut.geometry(), keep.geometry(), OverlayNG.DIFFERENCE)),
                 new GridGeometry.LocalMetres(cut.geometry().getEnvelopeInternal()), settings.spikeDegrees(), 1.0);
         if (rest == null) {
             throw new ConflictException("Grid " + cut.code() + " lies entirely inside grid " + keep.code() + "; delete one of them instead.");
         }
-        repository.updateGrid(draft.id(), cut.key(), cut.code(), cut.name(), rest, cut.ownerIds(), cut.households());
+        Polygon fit = fitted(rest, cut.key(), grids, communities);
+        repository.updateGrid(draft.id(), cut.key(), cut.code(), cut.name(), fit != null && fit.isValid() ? fit : rest, cut.ownerIds(),
+                cut.households());
+        snapAround(draft, List.of(keep.key()), communities);
         node(draft.id(), List.of(cut.key(), keep.key()));
         audit.record("DRAFT_FIX_OVERLAP", "draft_grid", cut.key(), draft.areaCode(), state(cut),
                 state(repository.grid(draft.id(), cut.key()).orElseThrow()));

@@ -249,6 +249,51 @@ class PlanningTest {
                 .param(draft).query(Long.class).single()).isEqualTo(1);
     }
 
+    /**
+     * The typical planner slip: a vertex that grid A shares with its neighbour B dragged into A, leaving a
+     * gap of a few thousand m² between them. The fix the page offers (by fault index) closes it: validation
+     * is clean, both grids are valid polygons, and the grids still cover the community exactly.
+     */
+    @Test
+    void theFixClosesTheGapLeftByADraggedSharedVertex() throws Exception {
+        long draft = newDraft(planner, EDIT_COMMUNITY);
+        List<Grid> grids = grids(draft);
+        Grid[] pair = neighbours(grids);
+        Grid a = pair[0];
+        Grid b = pair[1];
+        Polygon dragged = dragSharedVertexInward(a.geometry(), b.geometry());
+        double gapSqm = sqm(a.geometry().difference(dragged));
+        assertThat(gapSqm).as("the slip leaves a gap of a few thousand m²").isBetween(1500.0, 6000.0);
+        replace(draft, a.key(), Map.of("geometry", geoJson(dragged)));
+
+        JsonNode before = validation(draft);
+        JsonNode gap = onlyFault(before, "GAP", null);
+        assertThat(before.path("faults").size()).as(before.toString()).isEqualTo(1);
+        assertThat(keys(gap.path("gridKeys"))).contains(a.key(), b.key());
+        assertThat(sqm(geometry(gap.path("location")))).isCloseTo(gapSqm, within(gapSqm * 0.01));
+
+        JsonNode after = send(post("/api/planning/drafts/{id}/fix", draft), planner, Map.of("faultIndex", gap.path("index").asInt()), 200);
+        assertThat(after.path("faults").size()).as(after.toString()).isZero();
+        assertThat(after.path("valid").asBoolean()).isTrue();
+        assertThat(validation(draft).path("faults").size()).isZero();
+
+        List<Grid> fixed = grids(draft);
+        assertThat(fixed).hasSize(grids.size());
+        assertThat(find(fixed, a.key()).geometry().isValid()).isTrue();
+        assertThat(find(fixed, b.key()).geometry().isValid()).isTrue();
+        // still an exact coverage: the union is the community, and the areas add up to the union (no overlap)
+        Geometry community = communityBoundary(EDIT_COMMUNITY);
+        Geometry union = GF.buildGeometry(fixed.stream().map(Grid::geometry).toList()).union();
+        assertThat(sqm(union.symDifference(community))).isLessThan(1.0);
+        double sqmPerSquareDegree = sqm(community) / community.getArea();
+        double sum = fixed.stream().mapToDouble(g -> g.geometry().getArea()).sum();
+        assertThat((sum - union.getArea()) * sqmPerSquareDegree).isLessThan(0.1);
+        // the gap went to one of the two grids, which together cover what they covered before the slip
+        Geometry pairBefore = a.geometry().union(b.geometry());
+        Geometry pairAfter = find(fixed, a.key()).geometry().union(find(fixed, b.key()).geometry());
+        assertThat(sqm(pairBefore.symDifference(pairAfter))).isLessThan(1.0);
+    }
+
     @Test
     void aConcurrentEditIsRefusedWithTheCurrentVersion() throws Exception {
         long draft = newDraft(planner, EDIT_COMMUNITY);
@@ -582,6 +627,61 @@ class PlanningTest {
             }
         }
         throw new IllegalStateException("no neighbours");
+    }
+
+    /** Square metres of a lon/lat geometry (local equirectangular scale, as the validator measures). */
+    private static double sqm(Geometry lonLat) {
+        if (lonLat.isEmpty()) {
+            return 0;
+        }
+        double lat = Math.toRadians(lonLat.getEnvelopeInternal().centre().y);
+        return lonLat.getArea() * 111_132.954 * 111_412.84 * Math.cos(lat);
+    }
+
+    /**
+     * Grid a with one vertex it shares with b (inside their common border if there is one, else an end of it) moved
+     * towards a's interior, as a slipped drag would: the largest move up to 60 % of the way that keeps a valid and leaves a
+     * gap of at most about 4,000 m².
+     */
+    private static Polygon dragSharedVertexInward(Polygon a, Polygon b) {
+        Coordinate[] ring = a.getExteriorRing().getCoordinates();
+        int n = ring.length - 1;
+        Geometry bBorder = b.getBoundary().buffer(1e-9);
+        Coordinate inside = a.getInteriorPoint().getCoordinate();
+        Polygon best = null;
+        double bestArea = 0;
+        // vertices inside the common border first (both edges shared), then its ends (one edge shared)
+        for (int pass = 2; pass >= 1 && best == null; pass--) {
+            for (int i = 0; i < n; i++) {
+                Coordinate prev = ring[(i - 1 + n) % n];
+                Coordinate next = ring[(i + 1) % n];
+                int shared = (bBorder.contains(GF.createPoint(prev)) ? 1 : 0) + (bBorder.contains(GF.createPoint(next)) ? 1 : 0);
+                if (!bBorder.contains(GF.createPoint(ring[i])) || shared != pass) {
+                    continue;
+                }
+                for (double t = 0.6; t > 0.01; t *= 0.8) {
+                    Coordinate moved = new Coordinate(ring[i].x + t * (inside.x - ring[i].x), ring[i].y + t * (inside.y - ring[i].y));
+                    Coordinate[] cs = ring.clone();
+                    cs[i] = moved;
+                    if (i == 0) {
+                        cs[n] = moved;
+                    }
+                    // as the page sends it: Leaflet's toGeoJSON() writes 6 decimals
+                    for (int k = 0; k < cs.length; k++) {
+                        cs[k] = new Coordinate(Math.round(cs[k].x * 1e6) / 1e6, Math.round(cs[k].y * 1e6) / 1e6);
+                    }
+                    Polygon candidate = GF.createPolygon(cs);
+                    double gap = sqm(a.difference(candidate));
+                    if (candidate.isValid() && gap <= 4000 && gap > bestArea) {
+                        best = candidate;
+                        bestArea = gap;
+                        break;
+                    }
+                }
+            }
+        }
+        assertThat(best).as("a vertex of %s inside its border with %s", a, b).isNotNull();
+        return best;
     }
 
     private static Grid farthestFrom(List<Grid> grids, Grid from) {
