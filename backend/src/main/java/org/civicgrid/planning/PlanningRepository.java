@@ -218,7 +218,8 @@ class PlanningRepository {
                              LEFT JOIN (SELECT to_key, count(*) AS n FROM pa GROUP BY to_key) np ON np.to_key = dg.id
                              LEFT JOIN (SELECT to_key, count(*) AS n FROM pr GROUP BY to_key) nr ON nr.to_key = dg.id
                              WHERE dg.draft_id = :draft),
-                'pointsLeavingArea', (SELECT count(*) FROM pa WHERE to_key IS NULL AND to_outside_id IS NOT NULL),
+                'pointsLeavingArea', (SELECT count(*) FROM pa WHERE to_key IS NULL AND to_outside_id IS NOT NULL
+                                                              AND from_code IS DISTINCT FROM to_code),
                 'unassignedPoints', (SELECT count(*) FROM pa WHERE to_key IS NULL AND to_outside_id IS NULL),
                 'unassignedProblems', (SELECT count(*) FROM pr WHERE to_key IS NULL AND to_outside_id IS NULL))::text""";
 

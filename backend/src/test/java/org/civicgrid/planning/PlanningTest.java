@@ -89,6 +89,14 @@ class PlanningTest {
         JsonNode validation = validation(draft);
         assertThat(validation.path("faults").size()).as(validation.toString()).isZero();
         assertThat(validation.path("valid").asBoolean()).isTrue();
+        // ... and changes nothing: no point or problem changes grid or leaves the area (lines and polygons that
+        // already belong to a grid outside, reaching in, stay where they are)
+        for (String community : List.of(VALIDATION_COMMUNITY, "320508003004")) {
+            JsonNode impact = send(get("/api/planning/drafts/{id}/impact", newDraft(planner, community)), planner, null, 200);
+            assertThat(impact.path("points").size()).as(community + " " + impact.path("points")).isZero();
+            assertThat(impact.path("problems").size()).as(community).isZero();
+            assertThat(impact.path("pointsLeavingArea").asInt()).as(community).isZero();
+        }
     }
 
     @Test
