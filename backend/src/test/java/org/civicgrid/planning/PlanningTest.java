@@ -525,6 +525,96 @@ class PlanningTest {
         }
     }
 
+    /** EPSG:4549, CGCS2000 / 3-degree Gauss-Krüger CM 120E, as GDAL writes it into a .prj. */
+    private static final String PRJ_4549 = "PROJCS[\"CGCS2000 / 3-degree Gauss-Kruger CM 120E\",GEOGCS[\"China Geodetic Coordinate System 2000\","
+            + "DATUM[\"China_2000\",SPHEROID[\"CGCS2000\",6378137,298.257222101,AUTHORITY[\"EPSG\",\"1024\"]],"
+            + "AUTHORITY[\"EPSG\",\"1043\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],"
+            + "UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],AUTHORITY[\"EPSG\",\"4490\"]],"
+            + "PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",0],PARAMETER[\"central_meridian\",120],"
+            + "PARAMETER[\"scale_factor\",1],PARAMETER[\"false_easting\",500000],PARAMETER[\"false_northing\",0],"
+            + "UNIT[\"metre\",1,AUTHORITY[\"EPSG\",\"9001\"]],AXIS[\"Northing\",NORTH],AXIS[\"Easting\",EAST],"
+            + "AUTHORITY[\"EPSG\",\"4549\"]]";
+
+    /**
+     * The live grids, projected to CGCS2000 Gauss-Krüger (EPSG:4549, metres), as a GeoJSON with a legacy "crs" member
+     * and as a zipped Shapefile with that .prj: imported into a draft they land where the live grids are.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"grids-4549.geojson", "grids-4549.zip"})
+    void aProjectedGaussKrugerFileLandsWhereTheGridsAre(String fileName) throws Exception {
+        long draft = newDraft(planner, EDIT_COMMUNITY);
+        List<Grid> live = grids(draft);
+        List<org.civicgrid.geoformats.GeoFeature> projected = new ArrayList<>();
+        org.locationtech.proj4j.CRSFactory crs = new org.locationtech.proj4j.CRSFactory();
+        org.locationtech.proj4j.CoordinateTransform toGaussKruger = new org.locationtech.proj4j.CoordinateTransformFactory().createTransform(
+                crs.createFromParameters("CGCS2000", "+proj=longlat +ellps=GRS80 +no_defs"),
+                crs.createFromParameters("EPSG:4549", "+proj=tmerc +lat_0=0 +lon_0=120 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs"));
+        for (Grid g : live) {
+            Geometry metres = g.geometry().copy();
+            metres.apply(new org.locationtech.jts.geom.CoordinateSequenceFilter() {
+                @Override
+                public void filter(org.locationtech.jts.geom.CoordinateSequence seq, int i) {
+                    org.locationtech.proj4j.ProjCoordinate p = toGaussKruger.transform(
+                            new org.locationtech.proj4j.ProjCoordinate(seq.getX(i), seq.getY(i)), new org.locationtech.proj4j.ProjCoordinate());
+                    seq.setOrdinate(i, 0, p.x);
+                    seq.setOrdinate(i, 1, p.y);
+                }
+
+                @Override
+                public boolean isDone() {
+                    return false;
+                }
+
+                @Override
+                public boolean isGeometryChanged() {
+                    return true;
+                }
+            });
+            projected.add(new org.civicgrid.geoformats.GeoFeature(metres, new LinkedHashMap<>(Map.of("code", g.code(), "name", g.name()))));
+        }
+        assertThat(projected.get(0).geometry().getCoordinate().x).as("really metres").isBetween(550_000.0, 580_000.0);
+        byte[] file;
+        if (fileName.endsWith(".geojson")) {
+            file = new String(org.civicgrid.geoformats.GeoFiles.write(org.civicgrid.geoformats.GeoFileFormat.GEOJSON, "grids", projected),
+                    StandardCharsets.UTF_8).replaceFirst("\\{\"type\":\"FeatureCollection\",",
+                    "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::4549\"}},")
+                    .getBytes(StandardCharsets.UTF_8);
+        } else {
+            file = withPrj(org.civicgrid.geoformats.GeoFiles.write(org.civicgrid.geoformats.GeoFileFormat.SHAPEFILE_ZIP, "grids", projected),
+                    PRJ_4549);
+        }
+        MockHttpServletResponse imported = mvc.perform(multipart("/api/planning/drafts/{id}/import", draft)
+                .file(new MockMultipartFile("file", fileName, "application/octet-stream", file))
+                .with(TestSignIn.as(jdbc, planner)).with(csrf())).andReturn().getResponse();
+        assertThat(imported.getStatus()).as(imported.getContentAsString(StandardCharsets.UTF_8)).isEqualTo(200);
+        List<Grid> after = grids(json.readTree(imported.getContentAsString(StandardCharsets.UTF_8)));
+        assertThat(after).extracting(Grid::code).containsExactlyInAnyOrderElementsOf(live.stream().map(Grid::code).toList());
+        for (Grid grid : after) {
+            Grid before = live.stream().filter(g -> g.code().equals(grid.code())).findFirst().orElseThrow();
+            assertThat(sqm(grid.geometry().symDifference(before.geometry()))).as(grid.code()).isLessThan(1.0);
+            assertThat(grid.geometry().getCoordinate().distance(before.geometry().getCoordinate())).as(grid.code()).isLessThan(1e-6);
+        }
+        JsonNode validation = validation(draft);
+        for (JsonNode f : validation.path("faults")) {
+            assertThat(f.path("type").asString()).as(validation.toString()).isNotIn("OUTSIDE_COMMUNITY", "GAP", "OVERLAP");
+        }
+    }
+
+    /** A zipped Shapefile with its .prj replaced. */
+    private static byte[] withPrj(byte[] zip, String prj) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip));
+             var rezipped = new java.util.zip.ZipOutputStream(out)) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                byte[] content = entry.getName().endsWith(".prj") ? prj.getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
+                rezipped.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                rezipped.write(content);
+                rezipped.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     record Grid(long key, String code, String name, Polygon geometry, Long sourceGridId, List<Long> ownerIds) {
