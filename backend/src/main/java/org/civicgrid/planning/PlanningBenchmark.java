@@ -24,7 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the raw SQL of the database part:
  * <ul>
  * <li>validation (JTS) + impact preview of a draft of {@value #PREVIEW_GRIDS} grids: the city's community with the
- * most grids, copied into a draft and split (largest grid first) until it has that many; the raw SQL is the copy of
+ * most grids (up to that many), copied into a draft and split (largest grid first) until it has that many; the raw SQL is the copy of
  * the live grids and the impact query run directly (validation has no SQL equivalent in PostGIS 3.3);</li>
  * <li>publishing a street's new grids that re-assign at least {@value #PUBLISH_POINTS} points: the street with the
  * most grids gets that many extra points (deterministic, external ids {@value #EXTRA_POINTS}…) in one of its grids,
@@ -53,7 +53,8 @@ public class PlanningBenchmark {
     public static final List<String> SQL_PUBLISH = PlanningRepository.PUBLISH_STATEMENTS;
 
     static final String BIGGEST_COMMUNITY = """
-            SELECT community_code FROM grid WHERE valid_to IS NULL GROUP BY community_code ORDER BY count(*) DESC, community_code LIMIT 1""";
+            SELECT community_code FROM grid WHERE valid_to IS NULL GROUP BY community_code HAVING count(*) <= :grids
+            ORDER BY count(*) DESC, community_code LIMIT 1""";
 
     static final String BIGGEST_STREET = """
             SELECT left(code, 9) FROM grid WHERE valid_to IS NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""";
@@ -126,7 +127,7 @@ public class PlanningBenchmark {
     }
 
     private List<String> previewRows(long user, int samples) {
-        String community = jdbc.sql(BIGGEST_COMMUNITY).query(String.class).single();
+        String community = jdbc.sql(BIGGEST_COMMUNITY).param("grids", PREVIEW_GRIDS).query(String.class).single();
         long draftId = createDraft(community, user);
         int live = count(draftId);
         int grids = splitTo(draftId, PREVIEW_GRIDS);
