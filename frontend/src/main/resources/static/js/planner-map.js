@@ -66,7 +66,9 @@ export function createPlannerMap(host, config, handlers) {
       layersByKey.set(p.key, layer);
       layer.bindTooltip(label(`${p.code || ''} ${p.name || ''}`.trim()), { sticky: true });
       layer.on('click', (e) => handlers.onSelect(p.key, !!(e.originalEvent && (e.originalEvent.shiftKey || e.originalEvent.ctrlKey))));
-      layer.on('pm:edit', () => handlers.onGeometryEdited(p.key, layer.toGeoJSON().geometry));
+      // toGeoJSON(false): full precision. Its default rounds to 6 decimals, and every vertex the grid shares with a
+      // neighbour (stored with more) would no longer match it after a single drag.
+      layer.on('pm:edit', () => handlers.onGeometryEdited(p.key, layer.toGeoJSON(false).geometry));
     },
   }).addTo(map);
   const faults = L.geoJSON(null, {
@@ -80,7 +82,7 @@ export function createPlannerMap(host, config, handlers) {
   }));
 
   map.on('pm:create', (e) => {
-    const geometry = e.layer.toGeoJSON().geometry;
+    const geometry = e.layer.toGeoJSON(false).geometry; // snapped vertices keep the neighbours' exact coordinates
     map.removeLayer(e.layer);
     handlers.onDrawn(e.shape, geometry);
   });

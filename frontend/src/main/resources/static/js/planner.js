@@ -31,6 +31,8 @@ const state = {
   busy: false,
   compare: null,
   view: null,
+  impact: null, // the last impact preview shown, and the last publication: re-rendered when the language changes
+  published: null,
 };
 let pmap = null;
 
@@ -271,6 +273,7 @@ function setDoc(doc) {
   renderTools();
   renderFiles();
   clear($('impact'));
+  state.impact = null;
   $('impact').dataset.state = 'idle';
   $('publish-form').hidden = true;
   writeUrl();
@@ -601,39 +604,44 @@ async function runImpact() {
   host.dataset.state = 'loading';
   host.replaceChildren(el('p', { className: 'muted pl-small', text: t('status.loading') }));
   try {
-    const r = await planningApi.impact(state.doc.draft.id);
-    const parts = [];
-    if (r.stale || (r.conflicts && r.conflicts.length)) {
-      parts.push(el('p', { className: 'pl-warn', text: [t('planner.stale'), ...(r.conflicts || []).map((c) => t('planner.conflictItem', { code: c.code, change: t(`planner.change.${c.change}`) }))].join(' ') }));
-    }
-    parts.push(el('p', { className: 'pl-small', text: t('planner.impact.summary', { points: r.points.length, problems: r.problems.length }) }));
-    if (r.pointsLeavingArea || r.unassignedPoints || r.unassignedProblems) {
-      parts.push(el('p', { className: 'pl-warn', text: t('planner.impact.unassigned', { leaving: r.pointsLeavingArea || 0, points: r.unassignedPoints || 0, problems: r.unassignedProblems || 0 }) }));
-    }
-    const arrow = (x) => x || t('planner.impact.noGrid');
-    if (r.points.length) {
-      parts.push(el('h3', { className: 'pl-sub-h', text: t('planner.impact.points') }));
-      parts.push(table([t('planner.impact.point'), t('planner.impact.from'), t('planner.impact.to')],
-        r.points.map((p) => [p.name || `#${p.id}`, arrow(p.fromGrid), arrow(p.toGrid)])));
-    }
-    if (r.problems.length) {
-      parts.push(el('h3', { className: 'pl-sub-h', text: t('planner.impact.problems') }));
-      parts.push(table([t('planner.impact.problem'), t('planner.impact.from'), t('planner.impact.to')],
-        r.problems.map((p) => [`#${p.id}`, arrow(p.fromGrid), arrow(p.toGrid)])));
-    }
-    parts.push(el('h3', { className: 'pl-sub-h', text: t('planner.impact.workload') }));
-    parts.push(table([t('planner.grid.code'), t('planner.grid.name'), t('planner.impact.wPoints'), t('planner.impact.wProblems'), t('planner.grid.households'), t('planner.impact.wArea')],
-      r.workload.map((w) => [w.code, w.name, w.points, w.openProblems, w.households, Number.isFinite(Number(w.areaSqm)) ? (Number(w.areaSqm) / 10000).toFixed(2) : null]),
-      [2, 3, 4, 5]));
-    host.replaceChildren(...parts);
-    host.dataset.state = 'ready';
-    host.dataset.points = String(r.points.length);
-    host.dataset.problems = String(r.problems.length);
+    state.impact = await planningApi.impact(state.doc.draft.id);
+    renderImpact(state.impact);
   } catch (err) {
     host.dataset.state = 'error';
     clear(host);
     failed(err);
   }
+}
+
+function renderImpact(r) {
+  const host = $('impact');
+  const parts = [];
+  if (r.stale || (r.conflicts && r.conflicts.length)) {
+    parts.push(el('p', { className: 'pl-warn', text: [t('planner.stale'), ...(r.conflicts || []).map((c) => t('planner.conflictItem', { code: c.code, change: t(`planner.change.${c.change}`) }))].join(' ') }));
+  }
+  parts.push(el('p', { className: 'pl-small', text: t('planner.impact.summary', { points: r.points.length, problems: r.problems.length }) }));
+  if (r.pointsLeavingArea || r.unassignedPoints || r.unassignedProblems) {
+    parts.push(el('p', { className: 'pl-warn', text: t('planner.impact.unassigned', { leaving: r.pointsLeavingArea || 0, points: r.unassignedPoints || 0, problems: r.unassignedProblems || 0 }) }));
+  }
+  const arrow = (x) => x || t('planner.impact.noGrid');
+  if (r.points.length) {
+    parts.push(el('h3', { className: 'pl-sub-h', text: t('planner.impact.points') }));
+    parts.push(table([t('planner.impact.point'), t('planner.impact.from'), t('planner.impact.to')],
+      r.points.map((p) => [p.name || `#${p.id}`, arrow(p.fromGrid), arrow(p.toGrid)])));
+  }
+  if (r.problems.length) {
+    parts.push(el('h3', { className: 'pl-sub-h', text: t('planner.impact.problems') }));
+    parts.push(table([t('planner.impact.problem'), t('planner.impact.from'), t('planner.impact.to')],
+      r.problems.map((p) => [`#${p.id}`, arrow(p.fromGrid), arrow(p.toGrid)])));
+  }
+  parts.push(el('h3', { className: 'pl-sub-h', text: t('planner.impact.workload') }));
+  parts.push(table([t('planner.grid.code'), t('planner.grid.name'), t('planner.impact.wPoints'), t('planner.impact.wProblems'), t('planner.grid.households'), t('planner.impact.wArea')],
+    r.workload.map((w) => [w.code, w.name, w.points, w.openProblems, w.households, Number.isFinite(Number(w.areaSqm)) ? (Number(w.areaSqm) / 10000).toFixed(2) : null]),
+    [2, 3, 4, 5]));
+  host.replaceChildren(...parts);
+  host.dataset.state = 'ready';
+  host.dataset.points = String(r.points.length);
+  host.dataset.problems = String(r.problems.length);
 }
 
 // ---- publish --------------------------------------------------------------------------------------------------
@@ -651,16 +659,21 @@ async function publish(event) {
     const date = $('publish-date').value || today();
     const r = await planningApi.publish(d.id, d.version, date);
     $('publish-form').hidden = true;
-    const result = $('publish-result');
-    setMessage(result, t('planner.publish.done', {
-      id: r.publicationId, date: r.effectiveFrom, ended: r.gridsEnded, begun: r.gridsBegun, points: r.pointsReassigned, problems: r.problemsReassigned,
-    }), 'success');
-    result.dataset.publicationId = String(r.publicationId);
+    state.published = r;
+    renderPublished(r);
     const doc = await planningApi.draft(d.id);
     setDoc(doc);
     if (doc.features.length) pmap.fitTo(doc.features);
     await Promise.all([loadDrafts(), loadLive(), loadHistory()]);
   });
+}
+
+function renderPublished(r) {
+  const result = $('publish-result');
+  setMessage(result, t('planner.publish.done', {
+    id: r.publicationId, date: r.effectiveFrom, ended: r.gridsEnded, begun: r.gridsBegun, points: r.pointsReassigned, problems: r.problemsReassigned,
+  }), 'success');
+  result.dataset.publicationId = String(r.publicationId);
 }
 
 // ---- history and compare --------------------------------------------------------------------------------------
@@ -704,11 +717,17 @@ async function runCompare(event) {
     state.compare = [fa, fb];
     pmap.setCompare(state.compare);
     $('compare-clear').hidden = false;
-    $('compare-summary').textContent = t('planner.compare.summary', { a, na: fa.features.length, b, nb: fb.features.length });
+    renderCompareSummary(a, b);
     $('planner-map').dataset.compare = `${fa.features.length},${fb.features.length}`;
   } catch (err) {
     failed(err);
   }
+}
+
+function renderCompareSummary(a = $('compare-a').value, b = $('compare-b').value) {
+  if (!state.compare) return;
+  const [fa, fb] = state.compare;
+  $('compare-summary').textContent = t('planner.compare.summary', { a, na: fa.features.length, b, nb: fb.features.length });
 }
 
 function clearCompare() {
@@ -858,5 +877,17 @@ async function start() {
   }
 }
 
-onLangChange(() => { if (state.doc) renderValidation(state.validation); });
+// Everything drawn from data with translated words around it is drawn again in the new language.
+onLangChange(() => {
+  if (!pmap) return;
+  if (state.doc) renderValidation(state.validation);
+  if (state.area) {
+    loadDrafts();
+    loadHistory();
+  }
+  if (state.impact) renderImpact(state.impact);
+  if (state.published && !$('publish-result').hidden) renderPublished(state.published);
+  renderCompareSummary();
+  if (drawingShape) $('drawing-hint').textContent = t(drawingShape === 'Line' ? 'planner.tools.splitHint' : 'planner.tools.drawHint');
+});
 start();

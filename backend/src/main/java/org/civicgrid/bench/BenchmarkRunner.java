@@ -156,6 +156,9 @@ class BenchmarkRunner implements ApplicationRunner {
         if (runs("work")) {
             table.addAll(work(http, base, token, everything));
         }
+        if (runs("planner")) {
+            table.addAll(context.getBean(org.civicgrid.planning.PlanningBenchmark.class).rows(samples));
+        }
 
         long rss = residentSetKiB();
         System.out.println();

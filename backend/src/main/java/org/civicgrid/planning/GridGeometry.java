@@ -248,6 +248,9 @@ final class GridGeometry {
             org.locationtech.jts.geom.LinearRing ring = r == 0 ? polygon.getExteriorRing() : polygon.getInteriorRingN(r - 1);
             List<Coordinate> cs = new ArrayList<>(List.of(ring.getCoordinates()));
             for (Coordinate p : points) {
+                if (cs.stream().anyMatch(p::equals2D)) {
+                    continue;
+                }
                 for (int i = 0; i < cs.size() - 1; i++) {
                     Coordinate a = cs.get(i);
                     Coordinate b = cs.get(i + 1);
@@ -267,6 +270,85 @@ final class GridGeometry {
             return polygon;
         }
         return WGS84.createPolygon(rings[0], java.util.Arrays.copyOfRange(rings, 1, rings.length));
+    }
+
+    /**
+     * The polygon snapped within {@code tolerance} (degrees) to its neighbours: a vertex equal to one of theirs stays;
+     * any other moves onto the nearest of their vertices within reach, else onto the nearest vertex of the community
+     * boundaries within reach; then each neighbour vertex lying within reach of an edge (and of no vertex) becomes a
+     * vertex of that edge. Unchanged when snapping would make it invalid.
+     */
+    static Polygon snapTo(Polygon polygon, List<Coordinate> neighbours, List<Coordinate> communities, double tolerance) {
+        java.util.Set<Coordinate> exact = new java.util.HashSet<>(neighbours);
+        org.locationtech.jts.geom.LinearRing[] rings = new org.locationtech.jts.geom.LinearRing[polygon.getNumInteriorRing() + 1];
+        for (int r = 0; r < rings.length; r++) {
+            org.locationtech.jts.geom.LinearRing ring = r == 0 ? polygon.getExteriorRing() : polygon.getInteriorRingN(r - 1);
+            List<Coordinate> cs = new ArrayList<>();
+            Coordinate[] original = ring.getCoordinates();
+            for (int i = 0; i < original.length - 1; i++) {
+                Coordinate c = new Coordinate(original[i].x, original[i].y);
+                Coordinate to = exact.contains(c) ? c : nearest(c, neighbours, tolerance);
+                if (to == null) {
+                    to = nearest(c, communities, tolerance);
+                }
+                Coordinate moved = new Coordinate(to == null ? c : to);
+                if (cs.isEmpty() || !cs.get(cs.size() - 1).equals2D(moved)) {
+                    cs.add(moved);
+                }
+            }
+            while (cs.size() > 1 && cs.get(0).equals2D(cs.get(cs.size() - 1))) {
+                cs.remove(cs.size() - 1);
+            }
+            for (Coordinate q : neighbours) {
+                if (nearest(q, cs, tolerance) != null) {
+                    continue;
+                }
+                int best = -1;
+                double bestDistance = tolerance;
+                for (int i = 0; i < cs.size(); i++) {
+                    double d = org.locationtech.jts.algorithm.Distance.pointToSegment(q, cs.get(i), cs.get((i + 1) % cs.size()));
+                    if (d < bestDistance) {
+                        bestDistance = d;
+                        best = i;
+                    }
+                }
+                if (best >= 0) {
+                    cs.add(best + 1, new Coordinate(q));
+                }
+            }
+            if (cs.size() < 3) {
+                return polygon;
+            }
+            cs.add(new Coordinate(cs.get(0)));
+            rings[r] = WGS84.createLinearRing(cs.toArray(Coordinate[]::new));
+        }
+        Polygon snapped = WGS84.createPolygon(rings[0], java.util.Arrays.copyOfRange(rings, 1, rings.length));
+        return snapped.isValid() ? snapped : polygon;
+    }
+
+    /** The point of {@code points} nearest to {@code c} closer than {@code tolerance}, or null. */
+    private static Coordinate nearest(Coordinate c, List<Coordinate> points, double tolerance) {
+        Coordinate best = null;
+        double bestDistance = tolerance;
+        for (Coordinate p : points) {
+            double d = c.distance(p);
+            if (d < bestDistance || (d == 0 && best == null)) {
+                bestDistance = d;
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /** The distinct vertices of geometries (rings' closing points once). */
+    static List<Coordinate> vertices(List<? extends Geometry> geometries) {
+        java.util.Set<Coordinate> seen = new java.util.LinkedHashSet<>();
+        for (Geometry g : geometries) {
+            for (Coordinate c : g.getCoordinates()) {
+                seen.add(new Coordinate(c.x, c.y));
+            }
+        }
+        return new ArrayList<>(seen);
     }
 
     /** The largest polygon of a polygonal result (for fixes that may leave crumbs). */

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.locationtech.jts.geom.Geometry;
@@ -13,6 +14,8 @@ import org.springframework.stereotype.Repository;
 /** SQL of the planner. Area codes are a street's (9 digits) or a community's (12); ":area || '%'" selects its grids. */
 @Repository
 class PlanningRepository {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PlanningRepository.class);
 
     static final String AREA = """
             SELECT code, name, 'STREET' AS level FROM street WHERE code = :area
@@ -100,6 +103,8 @@ class PlanningRepository {
                                   owner_ids = CAST(string_to_array(:owners, ',') AS bigint[]), households = :households
             WHERE draft_id = :draft AND id = :key""";
 
+    static final String SAME_AS_LIVE = "SELECT ST_OrderingEquals(boundary, ST_GeomFromWKB(:wkb, 4326)) FROM grid WHERE id = :id";
+
     static final String DELETE_GRID = "DELETE FROM draft_grid WHERE draft_id = :draft AND id = :key";
 
     static final String DELETE_ALL_GRIDS = "DELETE FROM draft_grid WHERE draft_id = :draft";
@@ -136,29 +141,36 @@ class PlanningRepository {
      * Where the area's measurement points would go with the draft's grids, by the rule of grid_for_geometry over
      * the draft's grids and the live grids outside the area: the points now in the area's live grids, in no grid
      * inside the area, or (lines and polygons) in a grid outside the area while reaching into it. to_key is the
-     * draft grid, or to_outside_id the live grid outside the area that holds more of it.
+     * draft grid, or to_outside_id the live grid outside the area that holds more of it. A point (share 0) in a
+     * draft grid stays inside, so the grids outside are only looked up for lines, polygons and points in no draft grid.
+     * The draft grid of each point is found from the draft's side (one index scan of the points per draft grid), not
+     * per point: publishing a street re-assigns 100,000 points and more.
      */
     public static final String POINT_ASSIGNMENTS = """
             WITH live AS (SELECT id, code FROM grid WHERE valid_to IS NULL AND code LIKE :area || '%'),
                  area AS (SELECT boundary FROM street WHERE code = :area UNION ALL SELECT boundary FROM community WHERE code = :area),
-                 candidates AS (SELECT m.id, m.name, m.geom, m.grid_id FROM measurement_point m JOIN live l ON l.id = m.grid_id
+                 candidates AS (SELECT m.id, m.name, m.geom, m.grid_id FROM measurement_point m
+                                WHERE m.grid_id = ANY (ARRAY(SELECT id FROM live))
                                 UNION ALL
                                 SELECT m.id, m.name, m.geom, m.grid_id FROM measurement_point m, area a
                                 WHERE (m.grid_id IS NULL OR (ST_Dimension(m.geom) > 0 AND m.grid_id NOT IN (SELECT id FROM live)))
-                                  AND m.geom && a.boundary AND ST_Intersects(m.geom, a.boundary))
+                                  AND m.geom && a.boundary AND ST_Intersects(m.geom, a.boundary)),
+                 inside AS (SELECT DISTINCT ON (m.id) m.id, d.id AS key, d.code, geometry_share(d.geom, m.geom) AS share
+                            FROM draft_grid d JOIN measurement_point m ON m.geom && d.geom AND ST_Intersects(d.geom, m.geom)
+                            WHERE d.draft_id = :draft
+                            ORDER BY m.id, share DESC, d.id)
             SELECT c.id, c.name, c.grid_id AS from_id, fg.code AS from_code,
-                   CASE WHEN inside.id IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN inside.id END AS to_key,
-                   CASE WHEN inside.id IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN NULL ELSE outside.id END
+                   CASE WHEN inside.key IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN inside.key END AS to_key,
+                   CASE WHEN inside.key IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN NULL ELSE outside.id END
                        AS to_outside_id,
-                   CASE WHEN inside.id IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN inside.code
+                   CASE WHEN inside.key IS NOT NULL AND (outside.id IS NULL OR inside.share >= outside.share) THEN inside.code
                         ELSE outside.code END AS to_code
             FROM candidates c
             LEFT JOIN grid fg ON fg.id = c.grid_id
-            LEFT JOIN LATERAL (SELECT d.id, d.code, geometry_share(d.geom, c.geom) AS share FROM draft_grid d
-                               WHERE d.draft_id = :draft AND d.geom && c.geom AND ST_Intersects(d.geom, c.geom)
-                               ORDER BY 3 DESC, d.id LIMIT 1) inside ON true
+            LEFT JOIN inside ON inside.id = c.id
             LEFT JOIN LATERAL (SELECT g.id, g.code, geometry_share(g.boundary, c.geom) AS share FROM grid g
-                               WHERE g.valid_to IS NULL AND g.code NOT LIKE :area || '%' AND g.boundary && c.geom
+                               WHERE (inside.key IS NULL OR ST_Dimension(c.geom) > 0)
+                                 AND g.valid_to IS NULL AND g.code NOT LIKE :area || '%' AND g.boundary && c.geom
                                  AND ST_Intersects(g.boundary, c.geom)
                                ORDER BY 3 DESC, g.id LIMIT 1) outside ON true""";
 
@@ -166,23 +178,26 @@ class PlanningRepository {
     public static final String PROBLEM_ASSIGNMENTS = """
             WITH live AS (SELECT id, code FROM grid WHERE valid_to IS NULL AND code LIKE :area || '%'),
                  area AS (SELECT boundary FROM street WHERE code = :area UNION ALL SELECT boundary FROM community WHERE code = :area),
-                 candidates AS (SELECT p.id, p.location, p.grid_id FROM problem p JOIN live l ON l.id = p.grid_id
-                                WHERE problem_is_open(p.status)
+                 candidates AS (SELECT p.id, p.location, p.grid_id FROM problem p
+                                WHERE p.grid_id = ANY (ARRAY(SELECT id FROM live)) AND problem_is_open(p.status)
                                 UNION ALL
                                 SELECT p.id, p.location, p.grid_id FROM problem p, area a
                                 WHERE p.grid_id IS NULL AND problem_is_open(p.status) AND p.location && a.boundary
-                                  AND ST_Intersects(p.location, a.boundary))
+                                  AND ST_Intersects(p.location, a.boundary)),
+                 inside AS (SELECT DISTINCT ON (p.id) p.id, d.id AS key, d.code
+                            FROM draft_grid d JOIN problem p ON p.location && d.geom AND ST_Intersects(d.geom, p.location)
+                                                            AND problem_is_open(p.status)
+                            WHERE d.draft_id = :draft
+                            ORDER BY p.id, d.id)
             SELECT c.id, c.grid_id AS from_id, fg.code AS from_code,
-                   coalesce(inside.id, NULL) AS to_key,
-                   CASE WHEN inside.id IS NULL THEN outside.id END AS to_outside_id,
+                   inside.key AS to_key,
+                   CASE WHEN inside.key IS NULL THEN outside.id END AS to_outside_id,
                    coalesce(inside.code, outside.code) AS to_code
             FROM candidates c
             LEFT JOIN grid fg ON fg.id = c.grid_id
-            LEFT JOIN LATERAL (SELECT d.id, d.code FROM draft_grid d
-                               WHERE d.draft_id = :draft AND d.geom && c.location AND ST_Intersects(d.geom, c.location)
-                               ORDER BY d.id LIMIT 1) inside ON true
+            LEFT JOIN inside ON inside.id = c.id
             LEFT JOIN LATERAL (SELECT g.id, g.code FROM grid g
-                               WHERE inside.id IS NULL AND g.valid_to IS NULL AND g.code NOT LIKE :area || '%' AND g.boundary && c.location
+                               WHERE inside.key IS NULL AND g.valid_to IS NULL AND g.code NOT LIKE :area || '%' AND g.boundary && c.location
                                  AND ST_Intersects(g.boundary, c.location)
                                ORDER BY g.id LIMIT 1) outside ON true""";
 
@@ -203,11 +218,18 @@ class PlanningRepository {
                              LEFT JOIN (SELECT to_key, count(*) AS n FROM pa GROUP BY to_key) np ON np.to_key = dg.id
                              LEFT JOIN (SELECT to_key, count(*) AS n FROM pr GROUP BY to_key) nr ON nr.to_key = dg.id
                              WHERE dg.draft_id = :draft),
-                'pointsLeavingArea', (SELECT count(*) FROM pa WHERE to_key IS NULL AND to_outside_id IS NOT NULL),
+                'pointsLeavingArea', (SELECT count(*) FROM pa WHERE to_key IS NULL AND to_outside_id IS NOT NULL
+                                                              AND from_code IS DISTINCT FROM to_code),
                 'unassignedPoints', (SELECT count(*) FROM pa WHERE to_key IS NULL AND to_outside_id IS NULL),
                 'unassignedProblems', (SELECT count(*) FROM pr WHERE to_key IS NULL AND to_outside_id IS NULL))::text""";
 
     // ---- publishing: set-based, in the caller's transaction ---------------------------------------------------
+
+    /**
+     * For the rest of the transaction: no JIT compilation (PostgreSQL compiles the preview's and publishing's big plans
+     * for up to seconds, far longer than they run) and room to sort a street's points in memory.
+     */
+    static final String LOCAL_SETTINGS = "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)";
 
     static final String DROP_TEMP_TABLES = "DROP TABLE IF EXISTS planning_point_assignment, planning_problem_assignment, planning_grid_map";
 
@@ -267,7 +289,14 @@ class PlanningRepository {
               AND NOT EXISTS (SELECT 1 FROM user_area_scope s WHERE s.user_id = o.user_id AND g.code LIKE s.area_code || '%')
             ON CONFLICT DO NOTHING""";
 
-    public static final String PUBLISH_TRIGGERS_KEEP_GRID = "SELECT set_config('civicgrid.publishing_grids', :on, true)";
+    /**
+     * From here to {@link #PUBLISH_TRIGGERS_OFF} the row triggers of points and problems keep the grid_id they are given
+     * and queue no statistics or revision work (V16): the moves are one statement each, the statistics are refreshed
+     * per grid and the revisions bumped once afterwards.
+     */
+    public static final String PUBLISH_TRIGGERS_KEEP_GRID = "SELECT set_config('civicgrid.publishing_grids', 'on', true)";
+
+    public static final String PUBLISH_TRIGGERS_OFF = "SELECT set_config('civicgrid.publishing_grids', 'off', true)";
 
     public static final String PUBLISH_MOVE_POINTS = """
             UPDATE measurement_point mp SET grid_id = coalesce(m.grid_id, a.to_outside_id)
@@ -287,10 +316,30 @@ class PlanningRepository {
             FROM planning_problem_assignment a JOIN problem p ON p.id = a.id
             WHERE a.from_code IS DISTINCT FROM a.to_code""";
 
-    /** New versions start with a statistics row (the triggers add to it as points and problems arrive). */
-    public static final String PUBLISH_EMPTY_STATS = """
-            INSERT INTO grid_map_stats (grid_id, code) SELECT grid_id, code FROM planning_grid_map WHERE kept_id IS NULL
-            ON CONFLICT (grid_id) DO NOTHING""";
+    /** The statistics rows of the grids points or problems left or joined, and of every new version, recomputed. */
+    public static final String PUBLISH_REFRESH_STATS = """
+            WITH moved AS (SELECT a.from_id, coalesce(m.grid_id, a.to_outside_id) AS to_id
+                           FROM planning_point_assignment a LEFT JOIN planning_grid_map m ON m.key = a.to_key
+                           UNION ALL
+                           SELECT a.from_id, coalesce(m.grid_id, a.to_outside_id)
+                           FROM planning_problem_assignment a LEFT JOIN planning_grid_map m ON m.key = a.to_key)
+            SELECT refresh_grid_map_stats(ARRAY(
+                SELECT from_id FROM moved WHERE from_id IS DISTINCT FROM to_id AND from_id IS NOT NULL
+                UNION SELECT to_id FROM moved WHERE from_id IS DISTINCT FROM to_id AND to_id IS NOT NULL
+                UNION SELECT grid_id FROM planning_grid_map WHERE kept_id IS NULL))""";
+
+    /** Cached map answers of points and problems stop matching (the grid rows bump the grids' revision themselves). */
+    public static final String PUBLISH_BUMP_REVISIONS = "UPDATE layer_revision SET revision = revision + 1 WHERE layer IN ('points', 'problems')";
+
+    /**
+     * Publishing after the publication row is written, statement by statement in this order (parameters :draft, :area,
+     * :effective, :publication, :user; statements starting with SELECT answer rows). The service runs exactly these.
+     */
+    public static final List<String> PUBLISH_STATEMENTS = List.of(
+            LOCAL_SETTINGS, DROP_TEMP_TABLES, PUBLISH_ASSIGN_POINTS, PUBLISH_ASSIGN_PROBLEMS, PUBLISH_GRID_MAP, PUBLISH_END_OLD_VERSIONS,
+            PUBLISH_BEGIN_NEW_VERSIONS, PUBLISH_MAP_NEW_VERSIONS, PUBLISH_OWNERS, PUBLISH_OWNER_SCOPES, PUBLISH_TRIGGERS_KEEP_GRID,
+            PUBLISH_MOVE_POINTS, PUBLISH_MOVE_PROBLEMS, PUBLISH_TRIGGERS_OFF, PUBLISH_PROBLEM_EVENTS, PUBLISH_REFRESH_STATS,
+            PUBLISH_BUMP_REVISIONS);
 
     static final String REASSIGNED_POINT_IDS = """
             SELECT id FROM planning_point_assignment WHERE from_code IS DISTINCT FROM to_code ORDER BY id""";
@@ -410,6 +459,28 @@ class PlanningRepository {
     static String joined(List<Long> ids) {
         return ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
+
+    /** Runs {@link #PUBLISH_STATEMENTS} in the caller's transaction; answers each statement's update count (-1 for those answering rows). */
+    Map<String, Integer> runPublishStatements(Map<String, ?> parameters) {
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        for (String sql : PUBLISH_STATEMENTS) {
+            long start = System.nanoTime();
+            if (ANSWERING_ROWS.contains(sql)) {
+                jdbc.sql(sql).params(parameters).query().listOfRows();
+                counts.put(sql, -1);
+            } else {
+                counts.put(sql, jdbc.sql(sql).params(parameters).update());
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("publish: {} ms, {} rows: {}", (System.nanoTime() - start) / 1_000_000, counts.get(sql),
+                        sql.substring(0, Math.min(90, sql.length())).replace('\n', ' '));
+            }
+        }
+        return counts;
+    }
+
+    private static final java.util.Set<String> ANSWERING_ROWS = java.util.Set.of(LOCAL_SETTINGS, PUBLISH_TRIGGERS_KEEP_GRID, PUBLISH_TRIGGERS_OFF,
+            PUBLISH_REFRESH_STATS);
 
     List<ExportRow> export(String sql, String param, Object value) {
         return jdbc.sql(sql).param(param, value).query((rs, n) -> new ExportRow(rs.getString(1), rs.getString(2), (Integer) rs.getObject(3),

@@ -22,6 +22,8 @@ import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.ConflictException;
 import org.civicgrid.web.InvalidParameterException;
 import org.civicgrid.web.NotFoundException;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.LineString;
 import org.locationtech.jts.geom.MultiPolygon;
@@ -40,6 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** Drafts of grid boundaries: editing, validation, impact preview and publishing as new grid versions. */
 @Service
 class PlanningService {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PlanningService.class);
 
     private static final String CODE_CHARS = "[0-9A-Za-z_-]{1,32}";
 
@@ -274,6 +278,19 @@ class PlanningService {
         DraftRow draft = edit(caller, id, request.version());
         GridRow grid = gridOf(id, request.gridKey(), "gridKey");
         LineString line = GridGeometry.line(request.line() == null ? null : request.line().toString(), "line");
+        long newKey = splitGrid(draft, grid, line);
+        audit.record("DRAFT_GRID_SPLIT", "draft_grid", grid.key(), draft.areaCode(), state(grid),
+                Map.of("line", line.toText(), "kept", state(repository.grid(id, grid.key()).orElseThrow()),
+                        "created", state(repository.grid(id, newKey).orElseThrow())));
+        return changed(caller, id, List.of(grid.key(), newKey));
+    }
+
+    /**
+     * Cuts a grid of a draft the caller has locked in two with a line (400 when the line does not cross it once);
+     * the larger piece keeps the grid, the other gets the community's next code. Returns the new grid's key.
+     */
+    long splitGrid(DraftRow draft, GridRow grid, LineString line) {
+        long id = draft.id();
         List<Polygon> pieces = GridGeometry.split((Polygon) grid.geometry(), line);
         double total = pieces.get(0).getArea() + pieces.get(1).getArea();
         Integer households0 = grid.households() == null ? null : (int) Math.round(grid.households() * pieces.get(0).getArea() / total);
@@ -292,10 +309,7 @@ class PlanningService {
                 repository.updateGrid(id, other.key(), other.code(), other.name(), noded, other.ownerIds(), other.households());
             }
         }
-        audit.record("DRAFT_GRID_SPLIT", "draft_grid", grid.key(), draft.areaCode(), state(grid),
-                Map.of("line", line.toText(), "kept", state(repository.grid(id, grid.key()).orElseThrow()),
-                        "created", state(repository.grid(id, newKey).orElseThrow())));
-        return changed(caller, id, List.of(grid.key(), newKey));
+        return newKey;
     }
 
     @Transactional
@@ -637,6 +651,12 @@ class PlanningService {
         return view(faults(draft));
     }
 
+    /**
+     * Closes a gap: the other grids around it are snapped to their neighbours within the tolerance (a grid dragged in a
+     * browser may come back with every vertex rounded); then the gap, rebuilt exactly from the community and the grids'
+     * own vertices, joins the neighbour sharing the longest border with it (or the one asked for), which is snapped to
+     * its neighbours' vertices and cut back where it would overlap them, so that its edges are theirs.
+     */
     private void fixGap(DraftRow draft, DraftValidator.Fault fault, Map<Long, GridRow> grids, Long preferred) {
         if (fault.gridKeys().isEmpty()) {
             throw new InvalidParameterException("faultIndex", "the gap has no neighbouring grid to join");
@@ -647,7 +667,7 @@ class PlanningService {
             target = grids.get(preferred);
         } else {
             double longest = -1;
-            Geometry near = gap.buffer(1e-7);
+            Geometry near = gap.buffer(snapTolerance());
             for (Long key : fault.gridKeys()) {
                 GridRow g = grids.get(key);
                 double shared = OverlayNGRobust.overlay(g.geometry().getBoundary(), near, OverlayNG.INTERSECTION).getLength();
@@ -657,58 +677,141 @@ class PlanningService {
                 }
             }
         }
-        // The gap rebuilt in lon/lat from the community and the grids' own vertices, so that it joins them exactly.
-        Geometry inside = gap.getInteriorPoint();
-        Geometry community = repository.communities(draft.areaCode()).stream()
-                .filter(c -> c.boundary().intersects(inside)).map(DraftValidator.Community::boundary).findFirst().orElse(null);
-        Geometry exactGap = null;
-        if (community != null) {
-            Geometry covered = OverlayNGRobust.union(GridGeometry.WGS84.buildGeometry(grids.values().stream()
-                    .filter(g -> g.geometry().isValid() && g.geometry().getEnvelopeInternal().intersects(community.getEnvelopeInternal()))
-                    .map(GridRow::geometry).toList()));
-            Geometry uncovered = OverlayNGRobust.overlay(community, covered, OverlayNG.DIFFERENCE);
-            for (int i = 0; i < uncovered.getNumGeometries(); i++) {
-                if (uncovered.getGeometryN(i).intersects(gap.buffer(-1e-9).isEmpty() ? inside : gap.buffer(-1e-9))) {
-                    exactGap = exactGap == null ? uncovered.getGeometryN(i) : exactGap.union(uncovered.getGeometryN(i));
-                }
-            }
-        }
-        if (exactGap == null) {
-            exactGap = gap;
-        }
-        Polygon joined = GridGeometry.withoutSpikes(GridGeometry.largestPolygon(OverlayNGRobust.overlay(target.geometry(), exactGap, OverlayNG.UNION)),
-                new GridGeometry.LocalMetres(target.geometry().getEnvelopeInternal()), settings.spikeDegrees(), 1.0);
-        if (joined == null) {
+        List<DraftValidator.Community> communities = repository.communities(draft.areaCode());
+        // First the other grids around the gap onto their neighbours (the grid whose vertex was dragged may have come
+        // back with every vertex rounded), then the gap from what they cover now.
+        long targetKey = target.key();
+        List<Long> others = fault.gridKeys().stream().filter(k -> k != targetKey).toList();
+        snapAround(draft, others, communities);
+        Map<Long, GridRow> now = new LinkedHashMap<>();
+        repository.grids(draft.id()).forEach(g -> now.put(g.key(), g));
+        target = now.get(targetKey);
+        Geometry joined = OverlayNGRobust.overlay(target.geometry(), exactGap(gap, now, communities), OverlayNG.UNION);
+        Polygon grown = fitted(GridGeometry.largestPolygon(joined), targetKey, now, communities);
+        if (grown == null) {
             throw new ConflictException("The gap cannot be joined to grid " + target.code() + " automatically.");
         }
-        repository.updateGrid(draft.id(), target.key(), target.code(), target.name(), joined, target.ownerIds(), target.households());
-        node(draft.id(), List.of(target.key()));
-        audit.record("DRAFT_FIX_GAP", "draft_grid", target.key(), draft.areaCode(), state(target),
-                state(repository.grid(draft.id(), target.key()).orElseThrow()));
+        repository.updateGrid(draft.id(), targetKey, target.code(), target.name(), grown, target.ownerIds(), target.households());
+        List<Long> around = new ArrayList<>(List.of(targetKey));
+        around.addAll(others);
+        node(draft.id(), around);
+        audit.record("DRAFT_FIX_GAP", "draft_grid", targetKey, draft.areaCode(), state(grids.get(targetKey)),
+                state(repository.grid(draft.id(), targetKey).orElseThrow()));
     }
 
+    /** The gap rebuilt in lon/lat from the community and the grids' own vertices, so that it joins them exactly. */
+    private static Geometry exactGap(Geometry gap, Map<Long, GridRow> grids, List<DraftValidator.Community> communities) {
+        Geometry inside = gap.getInteriorPoint();
+        Geometry community = communities.stream().filter(c -> c.boundary().intersects(inside))
+                .map(DraftValidator.Community::boundary).findFirst().orElse(null);
+        if (community == null) {
+            return gap;
+        }
+        Geometry covered = OverlayNGRobust.union(GridGeometry.WGS84.buildGeometry(grids.values().stream()
+                .filter(g -> g.geometry().isValid() && g.geometry().getEnvelopeInternal().intersects(community.getEnvelopeInternal()))
+                .map(GridRow::geometry).toList()));
+        Geometry uncovered = OverlayNGRobust.overlay(community, covered, OverlayNG.DIFFERENCE);
+        Geometry shrunk = gap.buffer(-1e-9);
+        Geometry probe = shrunk.isEmpty() ? inside : shrunk;
+        List<Geometry> pieces = new ArrayList<>();
+        for (int i = 0; i < uncovered.getNumGeometries(); i++) {
+            if (uncovered.getGeometryN(i).intersects(probe)) {
+                pieces.add(uncovered.getGeometryN(i));
+            }
+        }
+        return pieces.isEmpty() ? gap : OverlayNGRobust.union(GridGeometry.WGS84.buildGeometry(pieces));
+    }
+
+    /** The tolerance (civicgrid.planning.tolerance-metres) in degrees of latitude: at most that many metres either way. */
+    private double snapTolerance() {
+        return settings.toleranceMetres() / 111_320.0;
+    }
+
+    /**
+     * A grid's new shape fitted to the grids around it: its vertices snapped onto theirs (and the community boundary's)
+     * within the tolerance, then cut back where it still overlaps them, without the spikes overlays leave. Null when
+     * nothing polygonal remains.
+     */
+    private Polygon fitted(Polygon shape, long key, Map<Long, GridRow> grids, List<DraftValidator.Community> communities) {
+        if (shape == null) {
+            return null;
+        }
+        double tolerance = snapTolerance();
+        Envelope around = new Envelope(shape.getEnvelopeInternal());
+        around.expandBy(tolerance * 2);
+        List<Geometry> neighbours = grids.values().stream().filter(g -> g.key() != key && g.geometry().isValid()
+                && g.geometry().getEnvelopeInternal().intersects(around)).map(GridRow::geometry).toList();
+        List<Coordinate> theirs = GridGeometry.vertices(neighbours);
+        List<Coordinate> boundaries = GridGeometry.vertices(communities.stream().map(DraftValidator.Community::boundary)
+                .filter(c -> c.getEnvelopeInternal().intersects(around)).toList());
+        Polygon snapped = GridGeometry.snapTo(shape, theirs, boundaries, tolerance);
+        Polygon rest = neighbours.isEmpty() ? snapped : GridGeometry.largestPolygon(
+                OverlayNGRobust.overlay(snapped, OverlayNGRobust.union(GridGeometry.WGS84.buildGeometry(neighbours)), OverlayNG.DIFFERENCE));
+        if (rest == null) {
+            return null;
+        }
+        // the cut may leave nodes a hair away from their vertices: onto them again
+        Polygon clean = GridGeometry.snapTo(rest, theirs, List.of(), tolerance);
+        return GridGeometry.withoutSpikes(clean, new GridGeometry.LocalMetres(shape.getEnvelopeInternal()), settings.spikeDegrees(), 1.0);
+    }
+
+    /**
+     * The given grids snapped to their neighbours within the tolerance and cut back where they overlap them (only grids
+     * changed since they were copied from the live grids, and only when that leaves a valid polygon of nearly the same area).
+     */
+    private void snapAround(DraftRow draft, List<Long> keys, List<DraftValidator.Community> communities) {
+        for (Long key : keys) {
+            Map<Long, GridRow> grids = new LinkedHashMap<>();
+            repository.grids(draft.id()).forEach(g -> grids.put(g.key(), g));
+            GridRow grid = grids.get(key);
+            if (grid == null || !(grid.geometry() instanceof Polygon polygon) || !polygon.isValid() || asLive(grid)) {
+                continue;
+            }
+            Polygon fit = fitted(polygon, key, grids, communities);
+            if (fit != null && !fit.equalsExact(polygon) && fit.isValid()
+                    && Math.abs(fit.getArea() - polygon.getArea()) < polygon.getArea() * 0.01) {
+                repository.updateGrid(draft.id(), key, grid.code(), grid.name(), fit, grid.ownerIds(), grid.households());
+            }
+        }
+    }
+
+    /** Whether a draft grid still has exactly the shape of the live grid it was copied from (then it is what others snap to). */
+    private boolean asLive(GridRow grid) {
+        return grid.sourceGridId() != null && jdbc.sql(PlanningRepository.SAME_AS_LIVE).param("id", grid.sourceGridId())
+                .param("wkb", GridGeometry.wkb(grid.geometry())).query(Boolean.class).optional().orElse(false);
+    }
+
+    /** Resolves an overlap: the overlap is cut from one of the two grids (the second, or the one asked for), then both are snapped. */
     private void fixOverlap(DraftRow draft, DraftValidator.Fault fault, Map<Long, GridRow> grids, Long preferred) {
         long cutKey = preferred != null && fault.gridKeys().contains(preferred) ? preferred : fault.gridKeys().get(1);
         long keepKey = fault.gridKeys().get(0) == cutKey ? fault.gridKeys().get(1) : fault.gridKeys().get(0);
         GridRow cut = grids.get(cutKey);
         GridRow keep = grids.get(keepKey);
+        List<DraftValidator.Community> communities = repository.communities(draft.areaCode());
         Polygon rest = GridGeometry.withoutSpikes(
                 GridGeometry.largestPolygon(OverlayNGRobust.overlay(cut.geometry(), keep.geometry(), OverlayNG.DIFFERENCE)),
                 new GridGeometry.LocalMetres(cut.geometry().getEnvelopeInternal()), settings.spikeDegrees(), 1.0);
         if (rest == null) {
             throw new ConflictException("Grid " + cut.code() + " lies entirely inside grid " + keep.code() + "; delete one of them instead.");
         }
-        repository.updateGrid(draft.id(), cut.key(), cut.code(), cut.name(), rest, cut.ownerIds(), cut.households());
+        Polygon fit = fitted(rest, cut.key(), grids, communities);
+        repository.updateGrid(draft.id(), cut.key(), cut.code(), cut.name(), fit != null && fit.isValid() ? fit : rest, cut.ownerIds(),
+                cut.households());
+        snapAround(draft, List.of(keep.key()), communities);
         node(draft.id(), List.of(cut.key(), keep.key()));
         audit.record("DRAFT_FIX_OVERLAP", "draft_grid", cut.key(), draft.areaCode(), state(cut),
                 state(repository.grid(draft.id(), cut.key()).orElseThrow()));
     }
 
+    @Transactional(readOnly = true)
     ObjectNode impact(CurrentUser caller, long id) {
         return impact(draft(caller, id));
     }
 
+    /** The impact preview, in the caller's transaction (or its own): see PlanningRepository.LOCAL_SETTINGS. */
+    @Transactional(readOnly = true)
     ObjectNode impact(DraftRow draft) {
+        jdbc.sql(PlanningRepository.LOCAL_SETTINGS).query().listOfRows();
         ObjectNode impact = (ObjectNode) json.readTree(jdbc.sql(PlanningRepository.IMPACT).param("draft", draft.id())
                 .param("area", draft.areaCode()).query(String.class).single());
         List<Conflict> conflicts = draft.status().equals("OPEN") ? conflicts(draft) : List.of();
@@ -740,6 +843,7 @@ class PlanningService {
 
     /** Publishes an open draft already locked by the caller's transaction. */
     Published publishLocked(long userId, DraftRow draft, LocalDate effective) {
+        long started = System.nanoTime();
         jdbc.sql(PlanningRepository.LOCK_LIVE_GRIDS).param("area", draft.areaCode()).query(Long.class).list();
         List<Conflict> conflicts = conflicts(draft);
         if (!conflicts.isEmpty()) {
@@ -752,6 +856,9 @@ class PlanningService {
             faults.stream().limit(10).forEach(f -> list.append(list.isEmpty() ? "" : "; ").append(f.type()).append(": ").append(f.message()));
             throw new InvalidParameterException("draft", "has " + faults.size() + " validation fault(s) and cannot be published: " + list);
         }
+        if (log.isDebugEnabled()) {
+            log.debug("publish: lock, staleness and validation of draft {}: {} ms", draft.id(), (System.nanoTime() - started) / 1_000_000);
+        }
         long count = jdbc.sql("SELECT count(*) FROM draft_grid WHERE draft_id = :draft").param("draft", draft.id()).query(Long.class).single();
         if (count == 0) {
             throw new InvalidParameterException("draft", "has no grids");
@@ -760,21 +867,9 @@ class PlanningService {
                 .param("user", userId).param("effective", PlanningRepository.date(effective)).query(Long.class).single();
         Map<String, Object> p = Map.of("draft", draft.id(), "area", draft.areaCode(), "effective", PlanningRepository.date(effective),
                 "publication", publication, "user", userId);
-        jdbc.sql(PlanningRepository.DROP_TEMP_TABLES).update();
-        jdbc.sql(PlanningRepository.PUBLISH_ASSIGN_POINTS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_ASSIGN_PROBLEMS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_GRID_MAP).params(p).update();
-        int ended = jdbc.sql(PlanningRepository.PUBLISH_END_OLD_VERSIONS).params(p).update();
-        int begun = jdbc.sql(PlanningRepository.PUBLISH_BEGIN_NEW_VERSIONS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_MAP_NEW_VERSIONS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_OWNERS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_OWNER_SCOPES).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_TRIGGERS_KEEP_GRID).param("on", "on").query(String.class).single();
-        jdbc.sql(PlanningRepository.PUBLISH_MOVE_POINTS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_MOVE_PROBLEMS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_TRIGGERS_KEEP_GRID).param("on", "off").query(String.class).single();
-        jdbc.sql(PlanningRepository.PUBLISH_PROBLEM_EVENTS).params(p).update();
-        jdbc.sql(PlanningRepository.PUBLISH_EMPTY_STATS).params(p).update();
+        Map<String, Integer> counts = repository.runPublishStatements(p);
+        int ended = counts.get(PlanningRepository.PUBLISH_END_OLD_VERSIONS);
+        int begun = counts.get(PlanningRepository.PUBLISH_BEGIN_NEW_VERSIONS);
         List<Long> points = jdbc.sql(PlanningRepository.REASSIGNED_POINT_IDS).query(Long.class).list();
         List<Long> problems = jdbc.sql(PlanningRepository.REASSIGNED_PROBLEM_IDS).query(Long.class).list();
         jdbc.sql(PlanningRepository.FINISH_PUBLICATION).param("ended", ended).param("begun", begun).param("points", points.size())

@@ -89,6 +89,14 @@ class PlanningTest {
         JsonNode validation = validation(draft);
         assertThat(validation.path("faults").size()).as(validation.toString()).isZero();
         assertThat(validation.path("valid").asBoolean()).isTrue();
+        // ... and changes nothing: no point or problem changes grid or leaves the area (lines and polygons that
+        // already belong to a grid outside, reaching in, stay where they are)
+        for (String community : List.of(VALIDATION_COMMUNITY, "320508003004")) {
+            JsonNode impact = send(get("/api/planning/drafts/{id}/impact", newDraft(planner, community)), planner, null, 200);
+            assertThat(impact.path("points").size()).as(community + " " + impact.path("points")).isZero();
+            assertThat(impact.path("problems").size()).as(community).isZero();
+            assertThat(impact.path("pointsLeavingArea").asInt()).as(community).isZero();
+        }
     }
 
     @Test
@@ -247,6 +255,51 @@ class PlanningTest {
         assertThat(jdbc.sql("""
                 SELECT count(*) FROM audit_log WHERE action = 'DRAFT_FIX_GAP' AND object_id IN (SELECT id::text FROM draft_grid WHERE draft_id = ?)""")
                 .param(draft).query(Long.class).single()).isEqualTo(1);
+    }
+
+    /**
+     * The typical planner slip: a vertex that grid A shares with its neighbour B dragged into A, leaving a
+     * gap of a few thousand m² between them. The fix the page offers (by fault index) closes it: validation
+     * is clean, both grids are valid polygons, and the grids still cover the community exactly.
+     */
+    @Test
+    void theFixClosesTheGapLeftByADraggedSharedVertex() throws Exception {
+        long draft = newDraft(planner, EDIT_COMMUNITY);
+        List<Grid> grids = grids(draft);
+        Grid[] pair = neighbours(grids);
+        Grid a = pair[0];
+        Grid b = pair[1];
+        Polygon dragged = dragSharedVertexInward(a.geometry(), b.geometry());
+        double gapSqm = sqm(a.geometry().difference(dragged));
+        assertThat(gapSqm).as("the slip leaves a gap of a few thousand m²").isBetween(1500.0, 6000.0);
+        replace(draft, a.key(), Map.of("geometry", geoJson(dragged)));
+
+        JsonNode before = validation(draft);
+        JsonNode gap = onlyFault(before, "GAP", null);
+        assertThat(before.path("faults").size()).as(before.toString()).isEqualTo(1);
+        assertThat(keys(gap.path("gridKeys"))).contains(a.key(), b.key());
+        assertThat(sqm(geometry(gap.path("location")))).isCloseTo(gapSqm, within(gapSqm * 0.01));
+
+        JsonNode after = send(post("/api/planning/drafts/{id}/fix", draft), planner, Map.of("faultIndex", gap.path("index").asInt()), 200);
+        assertThat(after.path("faults").size()).as(after.toString()).isZero();
+        assertThat(after.path("valid").asBoolean()).isTrue();
+        assertThat(validation(draft).path("faults").size()).isZero();
+
+        List<Grid> fixed = grids(draft);
+        assertThat(fixed).hasSize(grids.size());
+        assertThat(find(fixed, a.key()).geometry().isValid()).isTrue();
+        assertThat(find(fixed, b.key()).geometry().isValid()).isTrue();
+        // still an exact coverage: the union is the community, and the areas add up to the union (no overlap)
+        Geometry community = communityBoundary(EDIT_COMMUNITY);
+        Geometry union = GF.buildGeometry(fixed.stream().map(Grid::geometry).toList()).union();
+        assertThat(sqm(union.symDifference(community))).isLessThan(1.0);
+        double sqmPerSquareDegree = sqm(community) / community.getArea();
+        double sum = fixed.stream().mapToDouble(g -> g.geometry().getArea()).sum();
+        assertThat((sum - union.getArea()) * sqmPerSquareDegree).isLessThan(0.1);
+        // the gap went to one of the two grids, which together cover what they covered before the slip
+        Geometry pairBefore = a.geometry().union(b.geometry());
+        Geometry pairAfter = find(fixed, a.key()).geometry().union(find(fixed, b.key()).geometry());
+        assertThat(sqm(pairBefore.symDifference(pairAfter))).isLessThan(1.0);
     }
 
     @Test
@@ -472,6 +525,96 @@ class PlanningTest {
         }
     }
 
+    /** EPSG:4549, CGCS2000 / 3-degree Gauss-Krüger CM 120E, as GDAL writes it into a .prj. */
+    private static final String PRJ_4549 = "PROJCS[\"CGCS2000 / 3-degree Gauss-Kruger CM 120E\",GEOGCS[\"China Geodetic Coordinate System 2000\","
+            + "DATUM[\"China_2000\",SPHEROID[\"CGCS2000\",6378137,298.257222101,AUTHORITY[\"EPSG\",\"1024\"]],"
+            + "AUTHORITY[\"EPSG\",\"1043\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],"
+            + "UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],AUTHORITY[\"EPSG\",\"4490\"]],"
+            + "PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",0],PARAMETER[\"central_meridian\",120],"
+            + "PARAMETER[\"scale_factor\",1],PARAMETER[\"false_easting\",500000],PARAMETER[\"false_northing\",0],"
+            + "UNIT[\"metre\",1,AUTHORITY[\"EPSG\",\"9001\"]],AXIS[\"Northing\",NORTH],AXIS[\"Easting\",EAST],"
+            + "AUTHORITY[\"EPSG\",\"4549\"]]";
+
+    /**
+     * The live grids, projected to CGCS2000 Gauss-Krüger (EPSG:4549, metres), as a GeoJSON with a legacy "crs" member
+     * and as a zipped Shapefile with that .prj: imported into a draft they land where the live grids are.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"grids-4549.geojson", "grids-4549.zip"})
+    void aProjectedGaussKrugerFileLandsWhereTheGridsAre(String fileName) throws Exception {
+        long draft = newDraft(planner, EDIT_COMMUNITY);
+        List<Grid> live = grids(draft);
+        List<org.civicgrid.geoformats.GeoFeature> projected = new ArrayList<>();
+        org.locationtech.proj4j.CRSFactory crs = new org.locationtech.proj4j.CRSFactory();
+        org.locationtech.proj4j.CoordinateTransform toGaussKruger = new org.locationtech.proj4j.CoordinateTransformFactory().createTransform(
+                crs.createFromParameters("CGCS2000", "+proj=longlat +ellps=GRS80 +no_defs"),
+                crs.createFromParameters("EPSG:4549", "+proj=tmerc +lat_0=0 +lon_0=120 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs"));
+        for (Grid g : live) {
+            Geometry metres = g.geometry().copy();
+            metres.apply(new org.locationtech.jts.geom.CoordinateSequenceFilter() {
+                @Override
+                public void filter(org.locationtech.jts.geom.CoordinateSequence seq, int i) {
+                    org.locationtech.proj4j.ProjCoordinate p = toGaussKruger.transform(
+                            new org.locationtech.proj4j.ProjCoordinate(seq.getX(i), seq.getY(i)), new org.locationtech.proj4j.ProjCoordinate());
+                    seq.setOrdinate(i, 0, p.x);
+                    seq.setOrdinate(i, 1, p.y);
+                }
+
+                @Override
+                public boolean isDone() {
+                    return false;
+                }
+
+                @Override
+                public boolean isGeometryChanged() {
+                    return true;
+                }
+            });
+            projected.add(new org.civicgrid.geoformats.GeoFeature(metres, new LinkedHashMap<>(Map.of("code", g.code(), "name", g.name()))));
+        }
+        assertThat(projected.get(0).geometry().getCoordinate().x).as("really metres").isBetween(550_000.0, 580_000.0);
+        byte[] file;
+        if (fileName.endsWith(".geojson")) {
+            file = new String(org.civicgrid.geoformats.GeoFiles.write(org.civicgrid.geoformats.GeoFileFormat.GEOJSON, "grids", projected),
+                    StandardCharsets.UTF_8).replaceFirst("\\{\"type\":\"FeatureCollection\",",
+                    "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::4549\"}},")
+                    .getBytes(StandardCharsets.UTF_8);
+        } else {
+            file = withPrj(org.civicgrid.geoformats.GeoFiles.write(org.civicgrid.geoformats.GeoFileFormat.SHAPEFILE_ZIP, "grids", projected),
+                    PRJ_4549);
+        }
+        MockHttpServletResponse imported = mvc.perform(multipart("/api/planning/drafts/{id}/import", draft)
+                .file(new MockMultipartFile("file", fileName, "application/octet-stream", file))
+                .with(TestSignIn.as(jdbc, planner)).with(csrf())).andReturn().getResponse();
+        assertThat(imported.getStatus()).as(imported.getContentAsString(StandardCharsets.UTF_8)).isEqualTo(200);
+        List<Grid> after = grids(json.readTree(imported.getContentAsString(StandardCharsets.UTF_8)));
+        assertThat(after).extracting(Grid::code).containsExactlyInAnyOrderElementsOf(live.stream().map(Grid::code).toList());
+        for (Grid grid : after) {
+            Grid before = live.stream().filter(g -> g.code().equals(grid.code())).findFirst().orElseThrow();
+            assertThat(sqm(grid.geometry().symDifference(before.geometry()))).as(grid.code()).isLessThan(1.0);
+            assertThat(grid.geometry().getCoordinate().distance(before.geometry().getCoordinate())).as(grid.code()).isLessThan(1e-6);
+        }
+        JsonNode validation = validation(draft);
+        for (JsonNode f : validation.path("faults")) {
+            assertThat(f.path("type").asString()).as(validation.toString()).isNotIn("OUTSIDE_COMMUNITY", "GAP", "OVERLAP");
+        }
+    }
+
+    /** A zipped Shapefile with its .prj replaced. */
+    private static byte[] withPrj(byte[] zip, String prj) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip));
+             var rezipped = new java.util.zip.ZipOutputStream(out)) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                byte[] content = entry.getName().endsWith(".prj") ? prj.getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
+                rezipped.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                rezipped.write(content);
+                rezipped.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     record Grid(long key, String code, String name, Polygon geometry, Long sourceGridId, List<Long> ownerIds) {
@@ -582,6 +725,61 @@ class PlanningTest {
             }
         }
         throw new IllegalStateException("no neighbours");
+    }
+
+    /** Square metres of a lon/lat geometry (local equirectangular scale, as the validator measures). */
+    private static double sqm(Geometry lonLat) {
+        if (lonLat.isEmpty()) {
+            return 0;
+        }
+        double lat = Math.toRadians(lonLat.getEnvelopeInternal().centre().y);
+        return lonLat.getArea() * 111_132.954 * 111_412.84 * Math.cos(lat);
+    }
+
+    /**
+     * Grid a with one vertex it shares with b (inside their common border if there is one, else an end of it) moved
+     * towards a's interior, as a slipped drag would: the largest move up to 60 % of the way that keeps a valid and leaves a
+     * gap of at most about 4,000 m².
+     */
+    private static Polygon dragSharedVertexInward(Polygon a, Polygon b) {
+        Coordinate[] ring = a.getExteriorRing().getCoordinates();
+        int n = ring.length - 1;
+        Geometry bBorder = b.getBoundary().buffer(1e-9);
+        Coordinate inside = a.getInteriorPoint().getCoordinate();
+        Polygon best = null;
+        double bestArea = 0;
+        // vertices inside the common border first (both edges shared), then its ends (one edge shared)
+        for (int pass = 2; pass >= 1 && best == null; pass--) {
+            for (int i = 0; i < n; i++) {
+                Coordinate prev = ring[(i - 1 + n) % n];
+                Coordinate next = ring[(i + 1) % n];
+                int shared = (bBorder.contains(GF.createPoint(prev)) ? 1 : 0) + (bBorder.contains(GF.createPoint(next)) ? 1 : 0);
+                if (!bBorder.contains(GF.createPoint(ring[i])) || shared != pass) {
+                    continue;
+                }
+                for (double t = 0.6; t > 0.01; t *= 0.8) {
+                    Coordinate moved = new Coordinate(ring[i].x + t * (inside.x - ring[i].x), ring[i].y + t * (inside.y - ring[i].y));
+                    Coordinate[] cs = ring.clone();
+                    cs[i] = moved;
+                    if (i == 0) {
+                        cs[n] = moved;
+                    }
+                    // as the page sends it: Leaflet's toGeoJSON() writes 6 decimals
+                    for (int k = 0; k < cs.length; k++) {
+                        cs[k] = new Coordinate(Math.round(cs[k].x * 1e6) / 1e6, Math.round(cs[k].y * 1e6) / 1e6);
+                    }
+                    Polygon candidate = GF.createPolygon(cs);
+                    double gap = sqm(a.difference(candidate));
+                    if (candidate.isValid() && gap <= 4000 && gap > bestArea) {
+                        best = candidate;
+                        bestArea = gap;
+                        break;
+                    }
+                }
+            }
+        }
+        assertThat(best).as("a vertex of %s inside its border with %s", a, b).isNotNull();
+        return best;
     }
 
     private static Grid farthestFrom(List<Grid> grids, Grid from) {
