@@ -381,8 +381,20 @@ class PlanningTest {
         assertThat(previewPoints).isNotEmpty();
         for (JsonNode p : impact.path("points")) {
             assertThat(p.path("fromGrid").asString()).isEqualTo(a.code());
-            assertThat(p.path("toGrid").asString()).isEqualTo(created.code());
+            // a point goes to the new grid; a line or polygon to the grid holding most of it, which after the split may
+            // be a neighbour (on a kept test cluster earlier runs have split this community's grids small)
+            if (jdbc.sql("SELECT ST_Dimension(geom) FROM measurement_point WHERE id = ?").param(p.path("id").asLong()).query(Integer.class)
+                    .single() == 0) {
+                assertThat(p.path("toGrid").asString()).isEqualTo(created.code());
+            }
         }
+        List<Long> toNewGrid = new ArrayList<>();
+        impact.path("points").forEach(p -> {
+            if (p.path("toGrid").asString().equals(created.code())) {
+                toNewGrid.add(p.path("id").asLong());
+            }
+        });
+        assertThat(toNewGrid).isNotEmpty();
         assertThat(keys(impact.path("problems"), "id")).contains(open).doesNotContain(closed);
         JsonNode workload = impact.path("workload");
         assertThat(workload.size()).isEqualTo(before.size() + 1);
@@ -392,7 +404,8 @@ class PlanningTest {
         }
         long livePoints = jdbc.sql("SELECT count(*) FROM measurement_point m JOIN grid g ON g.id = m.grid_id WHERE g.valid_to IS NULL AND g.community_code = ?")
                 .param(PUBLISH_COMMUNITY).query(Long.class).single();
-        assertThat(totalPoints).isEqualTo(livePoints);
+        // every point of the community is in a draft grid's workload, or listed as leaving the area or left without a grid
+        assertThat(totalPoints + impact.path("pointsLeavingArea").asLong() + impact.path("unassignedPoints").asLong()).isEqualTo(livePoints);
         int version = jdbc.sql("SELECT version FROM grid WHERE id = ?").param(oldGridId).query(Integer.class).single();
 
         JsonNode published = send(post("/api/planning/drafts/{id}/publish", draft), planner, Map.of(), 200);
@@ -420,7 +433,7 @@ class PlanningTest {
         List<Long> inNewGrid = jdbc.sql("""
                 SELECT m.id FROM measurement_point m JOIN grid g ON g.id = m.grid_id WHERE g.code = ? AND g.valid_to IS NULL ORDER BY m.id""")
                 .param(created.code()).query(Long.class).list();
-        assertThat(inNewGrid).containsExactlyElementsOf(previewPoints);
+        assertThat(inNewGrid).containsExactlyElementsOf(toNewGrid);
         assertThat(jdbc.sql("""
                 SELECT count(*) FROM measurement_point m JOIN grid g ON g.id = m.grid_id
                 WHERE g.community_code = ? AND (g.valid_to IS NOT NULL OR m.grid_id <> grid_for_geometry(m.geom))""")
