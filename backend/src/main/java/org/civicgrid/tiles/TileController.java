@@ -2,6 +2,7 @@ package org.civicgrid.tiles;
 
 import java.util.Map;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.map.LayerRevisions;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
@@ -19,6 +20,7 @@ import org.springframework.web.context.request.WebRequest;
  * The ETag follows the data revision, so an unchanged tile is answered 304 without being rebuilt.
  */
 @RestController
+@ReadOnlyWork
 class TileController {
 
     static final MediaType MVT = MediaType.parseMediaType("application/vnd.mapbox-vector-tile");

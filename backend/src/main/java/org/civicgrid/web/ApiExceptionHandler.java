@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolationException;
 
+import org.civicgrid.database.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -41,6 +42,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     static final URI NOT_FOUND = URI.create("urn:civicgrid:problem:not-found");
     static final URI INTERNAL = URI.create("urn:civicgrid:problem:internal");
     static final URI TOO_LARGE = URI.create("urn:civicgrid:problem:payload-too-large");
+    static final URI DATABASE_UNAVAILABLE = URI.create("urn:civicgrid:problem:database-unavailable");
+    /** Seconds a client should wait before trying again while the database is away (a restart takes a few). */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     /** A request body failing its constraints: 400 naming every field and why. */
     @Override
@@ -143,10 +147,28 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception e) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (DatabaseFailures.isUnavailable(e)) {
+            return databaseUnavailable(e);
+        }
         log.error("Unexpected error while handling a request", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL, "Internal error",
-                "The server could not complete the request; the error has been logged.");
+        return ResponseEntity.internalServerError().body(problem(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL, "Internal error",
+                "The server could not complete the request; the error has been logged."));
+    }
+
+    /**
+     * The database cannot be reached (restarting, down, refusing connections), found anywhere in the cause chain:
+     * 503 with Retry-After, a one-line log entry and no internals. Failures in servlet filters (the session store,
+     * sign-in) arrive here through {@link DatabaseUnavailableFilter}.
+     */
+    static ResponseEntity<ProblemDetail> databaseUnavailable(Throwable e) {
+        log.warn("Database unavailable while handling a request: {}", rootMessage(e));
+        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE, "Database unavailable",
+                "The database cannot be reached at the moment (it may be restarting), so the request may not have been carried out. "
+                        + "Try again in " + RETRY_AFTER_SECONDS + " seconds; moves sent with an Idempotency-Key are safe to repeat.");
+        problem.setProperty("retryAfterSeconds", RETRY_AFTER_SECONDS);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
+                .body(problem);
     }
 
     private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {

@@ -1,0 +1,40 @@
+package org.civicgrid.database;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Set;
+
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+
+/** Tells a database that cannot be reached (down, restarting, refusing connections) from every other failure. */
+public final class DatabaseFailures {
+
+    /**
+     * SQLSTATEs of a server that is not there for us: class 08 (connection exception), 57P01–57P03 (shut down by
+     * the administrator, crash shutdown, "the database system is starting up"), 53300 (too many connections).
+     */
+    private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "53300");
+
+    private DatabaseFailures() {
+    }
+
+    /** True when {@code failure} or one of its causes says the database could not be reached or went away. */
+    public static boolean isUnavailable(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t.getClass().getName().equals("org.hibernate.exception.JDBCConnectionException")) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}
