@@ -6,6 +6,7 @@ import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.map.LayerRevisions;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
+import org.civicgrid.web.GeoJsonResponses;
 import org.civicgrid.web.InvalidParameterException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -50,7 +51,8 @@ class TileController {
         if (revisions.notModified(request, etag)) {
             return null;
         }
-        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache().cachePrivate()).contentType(MVT)
+        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache().cachePrivate())
+                .header(GeoJsonResponses.SHARED_CACHE_HEADER, GeoJsonResponses.ALWAYS_REVALIDATE).contentType(MVT)
                 .body(cache.get(etag, () -> tiles.tile(layer, address, caller.scope(), filters)));
     }
 }

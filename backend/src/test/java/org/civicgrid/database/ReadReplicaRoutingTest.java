@@ -165,6 +165,12 @@ class ReadReplicaRoutingTest {
             assertThat(response.getStatus()).as(uri + " " + response.getContentAsString(StandardCharsets.UTF_8)).isEqualTo(200);
             assertThat(reads.replicaConnections()).as("replica connections for " + uri).isGreaterThan(before);
             assertThat(reads.fallbackConnections()).as(uri).isEqualTo(fallbacksBefore);
+            if (uri.startsWith("/tiles/") || (uri.startsWith("/api/layers/") && !uri.equals("/api/layers/areas"))) {
+                // cacheable by nginx only with revalidation every time (the ETag carries the caller's scope)
+                assertThat(response.getHeader("ETag")).as(uri).isNotBlank();
+                assertThat(response.getHeader("Cache-Control")).as(uri).contains("no-cache").contains("private");
+                assertThat(response.getHeader("X-Accel-Expires")).as(uri).isEqualTo("@1");
+            }
         }
 
         // a worklist (the caller's own work, must show their write at once) and a write stay on the primary
