@@ -37,4 +37,21 @@ public final class DatabaseFailures {
         }
         return false;
     }
+
+    /**
+     * True when a hot standby cancelled the statement to replay the primary's changes ("canceling statement due to
+     * conflict with recovery", SQLSTATE 40001 on a read-only transaction): the same read succeeds on the primary.
+     */
+    public static boolean isRecoveryConflict(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof SQLException sql && "40001".equals(sql.getSQLState())) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
 }

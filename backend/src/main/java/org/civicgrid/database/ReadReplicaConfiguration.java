@@ -122,13 +122,21 @@ class ReadReplicaConfiguration {
             try {
                 return inReadOnlyTransaction(invocation);
             } catch (Throwable failure) {
-                if (ReplicaDataSource.servedByReplica() && DatabaseFailures.isUnavailable(failure) && !responseCommitted()
-                        && replica() != null && !replica().check()) {
-                    // The replica went away under this request: nothing was written, so ask the primary instead.
-                    ReplicaDataSource.clearServedByReplica();
-                    return inReadOnlyTransaction(retry);
+                if (!ReplicaDataSource.servedByReplica() || responseCommitted() || replica() == null) {
+                    throw failure;
                 }
-                throw failure;
+                boolean replicaGone = DatabaseFailures.isUnavailable(failure) && !replica().check();
+                if (!replicaGone && !DatabaseFailures.isRecoveryConflict(failure)) {
+                    throw failure;
+                }
+                // The replica went away, or cancelled the query to replay WAL: nothing was written, so ask the primary.
+                ReplicaDataSource.clearServedByReplica();
+                ReplicaDataSource.primaryOnly(true);
+                try {
+                    return inReadOnlyTransaction(retry);
+                } finally {
+                    ReplicaDataSource.primaryOnly(false);
+                }
             } finally {
                 ReplicaDataSource.clearServedByReplica();
             }

@@ -27,6 +27,8 @@ final class ReplicaDataSource extends AbstractDataSource implements AutoCloseabl
 
     /** Set when the current thread was handed a replica connection (read by the read-only work's retry). */
     private static final ThreadLocal<Boolean> SERVED_BY_REPLICA = new ThreadLocal<>();
+    /** Set while a read is retried on the primary after the replica cancelled it (a conflict with recovery). */
+    private static final ThreadLocal<Boolean> PRIMARY_ONLY = new ThreadLocal<>();
 
     private final HikariDataSource replica;
     private final DataSource primary;
@@ -48,7 +50,7 @@ final class ReplicaDataSource extends AbstractDataSource implements AutoCloseabl
 
     @Override
     public Connection getConnection() throws SQLException {
-        if (available) {
+        if (available && !Boolean.TRUE.equals(PRIMARY_ONLY.get())) {
             try {
                 Connection connection = replica.getConnection();
                 replicaConnections.incrementAndGet();
@@ -107,6 +109,14 @@ final class ReplicaDataSource extends AbstractDataSource implements AutoCloseabl
 
     static boolean servedByReplica() {
         return Boolean.TRUE.equals(SERVED_BY_REPLICA.get());
+    }
+
+    static void primaryOnly(boolean on) {
+        if (on) {
+            PRIMARY_ONLY.set(Boolean.TRUE);
+        } else {
+            PRIMARY_ONLY.remove();
+        }
     }
 
     @Override
