@@ -142,6 +142,7 @@ start_app() {
   [ -f "$JAR" ] || die "No $BUILT_JAR: build it first (./civicgrid cluster start builds it)."
   mkdir -p "$PHOTOS"
   log "Starting app $n on 127.0.0.1:$port (log: $CLUSTER_DIR/app$n.log)"
+  printf '\n==== %s: ops/cluster.sh starts app %s ====\n' "$(date -Is)" "$n" >>"$CLUSTER_DIR/app$n.log"
   # Both instances: the same primary, replica and photo directory; the session store is the primary's spring_session.
   PORT=$port \
   SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB?ApplicationName=civicgrid-app$n" \
@@ -152,7 +153,7 @@ start_app() {
   CIVICGRID_DATASOURCE_REPLICA_MAXIMUM_POOL_SIZE=${CIVICGRID_CLUSTER_POOL:-12} \
   CIVICGRID_PHOTOS_DIRECTORY=$PHOTOS \
   SERVER_FORWARD_HEADERS_STRATEGY=native \
-  nohup java -Xmx"$APP_HEAP" ${CIVICGRID_CLUSTER_JAVA_OPTS:-} -jar "$JAR" >"$CLUSTER_DIR/app$n.log" 2>&1 &
+  nohup java -Xmx"$APP_HEAP" ${CIVICGRID_CLUSTER_JAVA_OPTS:-} -jar "$JAR" >>"$CLUSTER_DIR/app$n.log" 2>&1 &
   echo $! > "$CLUSTER_DIR/app$n.pid"
   wait_app "$n"
 }

@@ -39,6 +39,25 @@ public final class DatabaseFailures {
     }
 
     /**
+     * True when the connection pool had no free connection within its timeout while the database itself answers
+     * (HikariCP's "Connection is not available, request timed out" without an underlying connection failure): the
+     * instance is overloaded, not cut off. With the database away Hikari names the connection failure as the cause.
+     */
+    public static boolean isPoolExhausted(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof SQLTransientConnectionException && t.getCause() == null
+                    && String.valueOf(t.getMessage()).contains("Connection is not available")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
      * True when a hot standby cancelled the statement to replay the primary's changes ("canceling statement due to
      * conflict with recovery", SQLSTATE 40001 on a read-only transaction): the same read succeeds on the primary.
      */

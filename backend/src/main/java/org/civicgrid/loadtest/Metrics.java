@@ -17,6 +17,7 @@ final class Metrics {
         OK("2xx/3xx"),
         CONFLICT("409 conflict (a concurrent move got there first)"),
         DB_UNAVAILABLE("503 database unavailable (problem body, Retry-After)"),
+        BUSY("503 server busy (no free database connection in time)"),
         BAD_503("503 without the problem body or Retry-After"),
         UPSTREAM_LOST("502/504 from nginx (instance killed mid-request)"),
         SIGNED_OUT("401 signed out (session lost)"),

@@ -189,8 +189,9 @@ final class WebSession {
             case 409 -> Metrics.Kind.CONFLICT;
             case 401 -> Metrics.Kind.SIGNED_OUT;
             case 502, 504 -> Metrics.Kind.UPSTREAM_LOST;
-            case 503 -> text.contains("urn:civicgrid:problem:database-unavailable") && r.header("retry-after") != null
-                    ? Metrics.Kind.DB_UNAVAILABLE : Metrics.Kind.BAD_503;
+            case 503 -> r.header("retry-after") == null ? Metrics.Kind.BAD_503
+                    : text.contains("urn:civicgrid:problem:database-unavailable") ? Metrics.Kind.DB_UNAVAILABLE
+                    : text.contains("urn:civicgrid:problem:server-busy") ? Metrics.Kind.BUSY : Metrics.Kind.BAD_503;
             default -> s >= 500 ? Metrics.Kind.SERVER_ERROR : Metrics.Kind.CLIENT_ERROR;
         };
     }

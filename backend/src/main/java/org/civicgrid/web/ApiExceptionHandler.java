@@ -43,6 +43,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     static final URI INTERNAL = URI.create("urn:civicgrid:problem:internal");
     static final URI TOO_LARGE = URI.create("urn:civicgrid:problem:payload-too-large");
     static final URI DATABASE_UNAVAILABLE = URI.create("urn:civicgrid:problem:database-unavailable");
+    static final URI SERVER_BUSY = URI.create("urn:civicgrid:problem:server-busy");
     /** Seconds a client should wait before trying again while the database is away (a restart takes a few). */
     static final int RETRY_AFTER_SECONDS = 5;
 
@@ -162,10 +163,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * sign-in) arrive here through {@link DatabaseUnavailableFilter}.
      */
     static ResponseEntity<ProblemDetail> databaseUnavailable(Throwable e) {
-        log.warn("Database unavailable while handling a request: {}", rootMessage(e));
-        ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE, "Database unavailable",
-                "The database cannot be reached at the moment (it may be restarting), so the request may not have been carried out. "
-                        + "Try again in " + RETRY_AFTER_SECONDS + " seconds; moves sent with an Idempotency-Key are safe to repeat.");
+        ProblemDetail problem;
+        if (DatabaseFailures.isPoolExhausted(e)) {
+            // Every database connection of this instance stayed busy for the whole wait: overload, not an outage.
+            log.warn("No free database connection in time (server busy): {}", rootMessage(e));
+            problem = problem(HttpStatus.SERVICE_UNAVAILABLE, SERVER_BUSY, "Server busy",
+                    "The server is too busy to take the request now; it was not carried out. Try again in " + RETRY_AFTER_SECONDS + " seconds.");
+        } else {
+            log.warn("Database unavailable while handling a request: {}", rootMessage(e));
+            problem = problem(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE, "Database unavailable",
+                    "The database cannot be reached at the moment (it may be restarting), so the request may not have been carried out. "
+                            + "Try again in " + RETRY_AFTER_SECONDS + " seconds; moves sent with an Idempotency-Key are safe to repeat.");
+        }
         problem.setProperty("retryAfterSeconds", RETRY_AFTER_SECONDS);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
                 .body(problem);
