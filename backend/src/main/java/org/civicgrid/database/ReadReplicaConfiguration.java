@@ -17,6 +17,7 @@ import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -46,7 +47,17 @@ class ReadReplicaConfiguration {
     /** Wraps the "dataSource" bean (after Spring Boot has bound spring.datasource.hikari.* to it). */
     @Bean
     static BeanPostProcessor replicaRouting(Environment environment) {
-        return new BeanPostProcessor() {
+        return new DestructionAwareBeanPostProcessor() {
+            private volatile ReplicaRoutingDataSource routing;
+
+            /** The container closes the primary pool (the bean it made); the replica's pool and probe are ours to close. */
+            @Override
+            public void postProcessBeforeDestruction(Object bean, String beanName) {
+                if ("dataSource".equals(beanName) && routing != null) {
+                    routing.replica().close();
+                }
+            }
+
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 if (!"dataSource".equals(beanName) || !(bean instanceof HikariDataSource primary)) {
@@ -55,8 +66,9 @@ class ReadReplicaConfiguration {
                 ReplicaProperties settings = Binder.get(environment).bind(ReplicaProperties.PREFIX, ReplicaProperties.class)
                         .orElseThrow(() -> new StartupProblem(ReplicaProperties.PREFIX + ".url is set but could not be read.",
                                 "Set it to a JDBC URL such as jdbc:postgresql://127.0.0.1:15433/civicgrid."));
-                return new ReplicaRoutingDataSource(primary, new ReplicaDataSource(replicaPool(settings, primary), primary,
+                routing = new ReplicaRoutingDataSource(primary, new ReplicaDataSource(replicaPool(settings, primary), primary,
                         settings.checkInterval().toMillis()));
+                return routing;
             }
         };
     }

@@ -12,7 +12,7 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * primary. Read-only transactions set {@code readOnly} on the connection before any statement, so the choice is
  * made per transaction; work outside a transaction, Flyway, sessions and every write use the primary.
  */
-final class ReplicaRoutingDataSource extends LazyConnectionDataSourceProxy implements AutoCloseable {
+final class ReplicaRoutingDataSource extends LazyConnectionDataSourceProxy {
 
     private final HikariDataSource primary;
     private final ReplicaDataSource replica;
@@ -33,11 +33,5 @@ final class ReplicaRoutingDataSource extends LazyConnectionDataSourceProxy imple
 
     HikariDataSource primary() {
         return primary;
-    }
-
-    @Override
-    public void close() {
-        replica.close();
-        primary.close();
     }
 }

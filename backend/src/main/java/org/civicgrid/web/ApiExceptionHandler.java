@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.ConstraintViolationException;
 
 import org.civicgrid.database.DatabaseFailures;
@@ -14,6 +15,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
@@ -22,6 +24,7 @@ import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -147,10 +150,22 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONTENT_TOO_LARGE, TOO_LARGE, "Request body too large", e.getMessage());
     }
 
-    @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    /** Writing the answer failed: when the cause is the database (the session store writes at commit), it is a 503 too. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotWritable(org.springframework.http.converter.HttpMessageNotWritableException e,
+                                                                  HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (DatabaseFailures.isUnavailable(e)) {
-            return databaseUnavailable(e);
+            HttpServletResponse response = request instanceof ServletWebRequest servlet ? servlet.getResponse() : null;
+            ResponseEntity<ProblemDetail> answer = databaseUnavailable(e, response);
+            return new ResponseEntity<>(answer.getBody(), answer.getHeaders(), answer.getStatusCode());
+        }
+        return super.handleHttpMessageNotWritable(e, headers, status, request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletResponse response) {
+        if (DatabaseFailures.isUnavailable(e)) {
+            return databaseUnavailable(e, response);
         }
         log.error("Unexpected error while handling a request", e);
         return ResponseEntity.internalServerError().body(problem(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL, "Internal error",
@@ -162,7 +177,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * 503 with Retry-After, a one-line log entry and no internals. Failures in servlet filters (the session store,
      * sign-in) arrive here through {@link DatabaseUnavailableFilter}.
      */
-    static ResponseEntity<ProblemDetail> databaseUnavailable(Throwable e) {
+    static ResponseEntity<ProblemDetail> databaseUnavailable(Throwable e, HttpServletResponse response) {
+        if (response != null && !response.isCommitted()) {
+            // A failure while the answer was being written (e.g. a byte[] tile with its Content-Length and media type
+            // already set): start the response afresh so the problem body is complete and correctly typed.
+            response.reset();
+        }
         ProblemDetail problem;
         if (DatabaseFailures.isPoolExhausted(e)) {
             // Every database connection of this instance stayed busy for the whole wait: overload, not an outage.
@@ -177,7 +197,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         problem.setProperty("retryAfterSeconds", RETRY_AFTER_SECONDS);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
-                .body(problem);
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {
