@@ -237,12 +237,7 @@ final class Faults {
             LoadTest.sleepUntil(loadStart + length / 5);
             restartPrimary();
             LoadTest.sleepUntil(loadStart + length * 2 / 5);
-            killUnderLoad(users);
-            boolean duringLoad = System.currentTimeMillis() < deadline - 15_000;
-            if (!duringLoad) {
-                LoadTest.log("The load ends before app 1 was back; the import/publish kill follows on the quiet cluster");
-            }
-            killDuringImportAndPublish(duringLoad);
+            killInstanceUnderLoad(users, System.currentTimeMillis() < deadline - 20_000);
         } catch (Exception e) {
             LoadTest.log("A fault scenario failed: " + e);
             e.printStackTrace();
@@ -291,26 +286,49 @@ final class Faults {
                 recovery == Long.MAX_VALUE ? Double.NaN : recovery / 1000.0));
     }
 
-    private void killUnderLoad(List<SimulatedUsers.User> users) throws InterruptedException {
-        String app1 = port(env.app1());
+    /**
+     * kill -9 of app 1 while users work on it, a bulk import commits on it (background thread, inside its transaction)
+     * and a grid publish runs on it (inside its transaction): its users must continue on app 2 still signed in, and
+     * the import and the publish must be either fully there or not at all.
+     */
+    private void killInstanceUnderLoad(List<SimulatedUsers.User> users, boolean duringLoad) throws Exception {
+        String app = env.app1();
+        String appName = "civicgrid-app1";
         String app2 = port(env.app2());
-        // the probe's cookie, used directly on app 1 before the kill
-        int before = probe.get(env.app1(), "probe", "/api/me").status();
-        List<WebSession> onApp1 = new ArrayList<>();
+        int before = probe.get(app, "probe", "/api/me").status();
+
+        long pointsBefore = City.scalar(db(), "SELECT count(*) FROM measurement_point WHERE external_id LIKE ?", importPrefix + "-%");
+        WebSession.Response commit = admin.postJson(app, "import commit", "/api/imports/" + importJob + "/commit", null, Map.of());
+        if (commit.status() != 202) {
+            throw new IllegalStateException("The import commit answered " + commit.status() + " (expected 202, a background commit): " + commit.text());
+        }
+        boolean importOpen = waitFor(30_000, 20, () -> holdsLock(appName, "measurement_point"));
+        AtomicReference<WebSession.Response> published = new AtomicReference<>();
+        Thread publish = new Thread(() -> published.set(planner.postJson(app, "publish", "/api/planning/drafts/" + draftId + "/publish",
+                Map.of(), Map.of())), "publish");
+        publish.setDaemon(true);
+        publish.start();
+        boolean publishOpen = waitFor(15_000, 5, () -> published.get() != null || holdsLock(appName, "grid_publication"));
+        publishOpen = publishOpen && published.get() == null;
+        boolean importStillOpen = holdsLock(appName, "measurement_point");
+
+        List<WebSession> onApp = new ArrayList<>();
         for (SimulatedUsers.User u : users) {
             String last = u.session().lastUpstream();
-            if (last != null && last.endsWith(":" + app1)) {
-                onApp1.add(u.session());
+            if (last != null && last.endsWith(":" + port(app))) {
+                onApp.add(u.session());
             }
         }
         long killed = System.currentTimeMillis();
-        LoadTest.log("Fault 2 at " + t(killed) + ": kill -9 of app 1 (" + onApp1.size() + " users were last served by it)");
+        LoadTest.log("Fault 2 at " + t(killed) + ": kill -9 of app 1 (" + onApp.size() + " users were last served by it; the import "
+                + (importStillOpen ? "in its transaction" : "not in a transaction") + ", the publish "
+                + (publishOpen ? "in its transaction" : published.get() != null ? "already answered" : "not started") + ")");
         test.cluster("kill-app", "1");
         Thread.sleep(15_000);
         int moved = 0;
         int signedOut = 0;
         int idle = 0;
-        for (WebSession s : onApp1) {
+        for (WebSession s : onApp) {
             if (s.lastAt() <= killed) {
                 idle++;
             } else if (s.lastStatus() == 401) {
@@ -320,46 +338,10 @@ final class Faults {
             }
         }
         WebSession.Response viaNginx = probe.get(env.http(), "probe", "/api/me");
-        long restarting = System.currentTimeMillis();
-        test.cluster("start-app", "1");
-        long back = System.currentTimeMillis();
-        int after = probe.get(env.app1(), "probe", "/api/me").status();
-        report.append(String.format(Locale.ROOT, "%nkill -9 of app 1 at %s: %d users had last been served by it; 15 s later %d of them were served by app 2 "
-                        + "with the same session cookie, %d were signed out, %d had not sent a request yet;%n"
-                        + "  the probe's cookie: %d on app 1 before, %d via nginx after the kill (served by %s), %d on app 1 after its restart "
-                        + "(restart took %.0f s, back at %s)%n",
-                t(killed), onApp1.size(), moved, signedOut, idle, before, viaNginx.status(), viaNginx.upstream(), after,
-                (back - restarting) / 1000.0, t(back)));
-        test.recordCheck(signedOut == 0 && moved + idle == onApp1.size() && viaNginx.status() == 200 && after == 200,
-                "after kill -9 of app 1 its users continued on app 2 signed in (" + moved + "/" + onApp1.size() + " moved, " + idle
-                        + " idle, " + signedOut + " signed out)");
-    }
-
-    private void killDuringImportAndPublish(boolean duringLoad) throws Exception {
-        String app = env.app2();
-        String appName = "civicgrid-app2";
-        long pointsBefore = City.scalar(db(), "SELECT count(*) FROM measurement_point WHERE external_id LIKE ?", importPrefix + "-%");
-        WebSession.Response commit = admin.postJson(app, "import commit", "/api/imports/" + importJob + "/commit", null, Map.of());
-        if (commit.status() != 202) {
-            throw new IllegalStateException("The import commit answered " + commit.status() + " (expected 202, a background commit): " + commit.text());
-        }
-        boolean importOpen = waitFor(20_000, 20, () -> holdsLock(appName, "measurement_point"));
-        AtomicReference<WebSession.Response> published = new AtomicReference<>();
-        Thread publish = new Thread(() -> published.set(planner.postJson(app, "publish", "/api/planning/drafts/" + draftId + "/publish",
-                Map.of(), Map.of())), "publish");
-        publish.setDaemon(true);
-        publish.start();
-        boolean publishOpen = waitFor(15_000, 5, () -> published.get() != null || holdsLock(appName, "grid_publication"));
-        publishOpen = publishOpen && published.get() == null;
-        boolean importStillOpen = holdsLock(appName, "measurement_point");
-        long killed = System.currentTimeMillis();
-        LoadTest.log("Fault 3 at " + t(killed) + ": kill -9 of app 2 with the import " + (importStillOpen ? "in its transaction" : "not in a transaction")
-                + " and the publish " + (publishOpen ? "in its transaction" : published.get() != null ? "already answered" : "not started"));
-        test.cluster("kill-app", "2");
         publish.join(60_000);
+
         // the server finishes the dead client's statement, then rolls its transaction back
         boolean gone = waitFor(180_000, 200, () -> City.scalar(db(), "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", appName) == 0);
-
         long points = City.scalar(db(), "SELECT count(*) FROM measurement_point WHERE external_id LIKE ?", importPrefix + "-%");
         String jobStatus = City.text(db(), "SELECT status FROM import_job WHERE id = ?", importJob);
         String draftStatus = City.text(db(), "SELECT status FROM draft WHERE id = ?", draftId);
@@ -372,21 +354,32 @@ final class Faults {
         boolean importWhole = points == pointsBefore || points == pointsBefore + importRows;
         boolean publishBefore = "OPEN".equals(draftStatus) && publications == 0 && gridsNow == gridsBefore && !oldEnded;
         boolean publishAfter = "PUBLISHED".equals(draftStatus) && publications == 1 && gridsNow == gridsBefore + 1 && oldEnded;
-        report.append(String.format(Locale.ROOT, "%nkill -9 of app 2 at %s%s, import %s and grid publish %s:%n",
-                t(killed), duringLoad ? " (under load)" : " (after the load)",
-                importStillOpen ? "inside its commit transaction" : importOpen ? "(its transaction had ended)" : "(not yet in its transaction)",
-                publishOpen ? "inside its transaction" : published.get() != null ? "(had answered " + published.get().status() + ")" : "(not reached)"));
-        report.append(String.format(Locale.ROOT, "  import: %d of its %d points in the database (%s); job status %s%n", points - pointsBefore, importRows,
-                points == pointsBefore ? "fully before" : points == pointsBefore + importRows ? "fully after" : "HALF", jobStatus));
-        report.append(String.format(Locale.ROOT, "  publish: draft %s, %d publication(s), %d current grids in %s (before %d), split grid %s, %d points left in ended grids (%s)%n",
+
+        long restarting = System.currentTimeMillis();
+        test.cluster("start-app", "1");
+        long back = System.currentTimeMillis();
+        int after = probe.get(app, "probe", "/api/me").status();
+
+        report.append(String.format(Locale.ROOT, "%nkill -9 of app 1 at %s%s:%n", t(killed), duringLoad ? " (under load)" : " (after the load)"));
+        report.append(String.format(Locale.ROOT, "  users: %d had last been served by app 1; 15 s later %d of them were served by app 2 with the same "
+                        + "session cookie, %d were signed out, %d had not sent a request yet%n"
+                        + "  the probe's cookie: %d on app 1 before, %d via nginx after the kill (served by %s), %d on app 1 after its restart "
+                        + "(restart took %.0f s, back at %s)%n",
+                onApp.size(), moved, signedOut, idle, before, viaNginx.status(), viaNginx.upstream(), after, (back - restarting) / 1000.0, t(back)));
+        report.append(String.format(Locale.ROOT, "  import (%d points, background commit) was %s at the kill: %d of its points in the database afterwards (%s); job status %s%n",
+                importRows, importStillOpen ? "inside its transaction" : importOpen ? "past its transaction" : "not yet in its transaction",
+                points - pointsBefore, points == pointsBefore ? "fully before" : points == pointsBefore + importRows ? "fully after" : "HALF", jobStatus));
+        report.append(String.format(Locale.ROOT, "  grid publish was %s at the kill: draft %s, %d publication(s), %d current grids in %s (before %d), "
+                        + "split grid %s, %d points left in ended grids (%s)%n",
+                publishOpen ? "inside its transaction" : published.get() != null ? "already answered " + published.get().status() : "not reached",
                 draftStatus, publications, gridsNow, draftCommunity, gridsBefore, oldEnded ? "ended" : "current", pointsInEndedGrids,
                 publishBefore ? "fully before" : publishAfter ? "fully after" : "HALF"));
+        test.recordCheck(signedOut == 0 && moved + idle == onApp.size() && viaNginx.status() == 200 && after == 200,
+                "after kill -9 of app 1 its users continued on app 2 signed in (" + moved + "/" + onApp.size() + " moved, " + idle
+                        + " idle, " + signedOut + " signed out; the same cookie worked on app 1 again after its restart)");
         test.recordCheck(gone, "the killed instance's database sessions ended");
         test.recordCheck(importWhole, "the import killed mid-commit is fully before or fully after (" + (points - pointsBefore) + "/" + importRows + " rows)");
         test.recordCheck((publishBefore || publishAfter) && pointsInEndedGrids == 0, "the grid publish killed mid-transaction is fully before or fully after");
-        long restarting = System.currentTimeMillis();
-        test.cluster("start-app", "2");
-        report.append(String.format(Locale.ROOT, "  app 2 restarted in %.0f s%n", (System.currentTimeMillis() - restarting) / 1000.0));
     }
 
     private boolean holdsLock(String applicationName, String table) {

@@ -89,7 +89,7 @@ public final class LoadTest {
     }
 
     static void log(String message) {
-        System.err.printf("[loadtest %s] %s%n", java.time.LocalTime.now().withNano(0), message);
+        System.err.printf("[loadtest %s] %s%n", java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")), message);
     }
 
     private void check(boolean ok, String what) {
