@@ -35,6 +35,7 @@ public final class LoadTest {
     private final Settings settings;
     private final ObjectMapper json = JsonMapper.builder().build();
     private final List<String> checks = new ArrayList<>();
+    private final List<Double> loadSamples = new ArrayList<>();
     private boolean failed;
 
     record Settings(int users, double minutes, int thinkMin, int thinkMax, boolean faults, int importRows, String clusterScript, long seed) {
@@ -196,6 +197,24 @@ public final class LoadTest {
 
         long loadStart = System.currentTimeMillis();
         long deadline = loadStart + (long) (settings.minutes() * 60_000);
+        metrics.origin(loadStart);
+        Thread loadAverage = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    double one = Double.parseDouble(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+                    synchronized (loadSamples) {
+                        loadSamples.add(one);
+                    }
+                    Thread.sleep(5_000);
+                } catch (IOException | RuntimeException e) {
+                    return;
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "load-average");
+        loadAverage.setDaemon(true);
+        loadAverage.start();
         AtomicBoolean stop = new AtomicBoolean();
         faults.startProbe(loadStart);
         ExecutorService pool = Executors.newFixedThreadPool(users.size(), daemon("user"));
@@ -213,6 +232,7 @@ public final class LoadTest {
         pool.awaitTermination((long) (settings.minutes() * 60) + 180, TimeUnit.SECONDS);
         stop.set(true);
         long loadEnd = System.currentTimeMillis();
+        loadAverage.interrupt();
         log("Load finished; " + metrics.total() + " requests");
         if (settings.faults()) {
             orchestrator.join(TimeUnit.MINUTES.toMillis(20));
@@ -288,6 +308,14 @@ public final class LoadTest {
         out.append(String.format(Locale.ROOT, "users %d, %.1f min, think %d–%d ms, against %s (nginx → 2 instances → primary + replica)%n",
                 settings.users(), settings.minutes(), settings.thinkMin(), settings.thinkMax(), env.http()));
         out.append(String.format(Locale.ROOT, "requests %d (%.1f req/s)%n", m.total(), seconds > 0 ? m.total() / seconds : 0));
+        synchronized (loadSamples) {
+            if (!loadSamples.isEmpty()) {
+                out.append(String.format(Locale.ROOT, "machine: %d cores, 1-min load average during the load %.1f on average, %.1f at most "
+                                + "(everything above runs on this machine: nginx, both instances, both databases, this client)%n",
+                        Runtime.getRuntime().availableProcessors(), loadSamples.stream().mapToDouble(Double::doubleValue).average().orElse(0),
+                        loadSamples.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
+            }
+        }
         out.append("\noutcomes:\n");
         for (Metrics.Kind kind : Metrics.Kind.values()) {
             long n = m.count(kind);

@@ -57,10 +57,15 @@ final class Metrics {
     private final Map<Kind, AtomicLong> kinds = new ConcurrentHashMap<>();
     private final Map<Kind, List<Long>> kindTimes = new ConcurrentHashMap<>();
     private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
-    private final long startMillis;
+    private volatile long startMillis;
 
     Metrics(long startMillis) {
         this.startMillis = startMillis;
+    }
+
+    /** Times in the summary count from here (the start of the load, as the faults do). */
+    void origin(long millis) {
+        this.startMillis = millis;
     }
 
     void record(String op, long micros, Kind kind, int status, String detail) {
