@@ -1,5 +1,6 @@
 package org.civicgrid.areas;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.BoundingBox;
 import org.civicgrid.web.GeoJsonResponses;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@ReadOnlyWork
 class AreaLayerController {
 
     private final AreaLayerRepository areas;

@@ -3,6 +3,7 @@ package org.civicgrid.areas;
 import java.util.List;
 import java.util.Map;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.map.LayerRevisions;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
@@ -21,6 +22,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /** Areas coloured by rectification status (挂图作战), and the side panel of one area. */
 @RestController
+@ReadOnlyWork
 class AreaStatsController {
 
     private final AreaStatsRepository stats;

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.UUID;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.photos.PhotoStore;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.security.Role;
@@ -33,6 +34,7 @@ import jakarta.servlet.http.HttpServletRequest;
  * {@code week} is the Monday (YYYY-MM-DD) of a Monday–Sunday week in Asia/Shanghai; format defaults to html.
  */
 @RestController
+@ReadOnlyWork
 class BulletinController {
 
     static final MediaType XLSX = MediaType.parseMediaType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");

@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.security.Role;
 import org.civicgrid.web.InvalidParameterException;
@@ -34,6 +35,7 @@ class CampaignController {
     }
 
     @GetMapping("/api/campaign")
+    @ReadOnlyWork
     CampaignService.Campaign campaign(CurrentUser caller) {
         requireReader(caller);
         return campaigns.campaign();
@@ -63,6 +65,7 @@ class CampaignController {
     }
 
     @GetMapping("/api/campaign/clearance")
+    @ReadOnlyWork
     CampaignService.Clearance clearance(CurrentUser caller, @RequestParam(required = false) String level,
                                         @RequestParam(required = false) String within) {
         requireReader(caller);

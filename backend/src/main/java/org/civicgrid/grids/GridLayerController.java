@@ -1,5 +1,6 @@
 package org.civicgrid.grids;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.map.LayerRevisions;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
@@ -12,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
 @RestController
+@ReadOnlyWork
 class GridLayerController {
 
     private final GridLayerRepository grids;

@@ -2,6 +2,7 @@ package org.civicgrid.indicators;
 
 import java.time.LocalDate;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.security.Role;
 import org.civicgrid.web.BoundingBox;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The leader dashboard's indicators, trends, breakdowns, heatmap and hotspots (issue #6); leaders and admins only. */
 @RestController
+@ReadOnlyWork
 class IndicatorController {
 
     private static final MediaType GEO_JSON = MediaType.parseMediaType("application/geo+json");

@@ -1,5 +1,6 @@
 package org.civicgrid.map;
 
+import org.civicgrid.database.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,7 +27,17 @@ class MapStatsSweeper {
 
     @Scheduled(fixedDelayString = "${civicgrid.map.stats-sweep-interval:15s}", initialDelayString = "${civicgrid.map.stats-sweep-interval:15s}")
     void sweep() {
-        int grids = jdbc.sql(SWEEP).query(Integer.class).single();
+        int grids;
+        try {
+            grids = jdbc.sql(SWEEP).query(Integer.class).single();
+        } catch (RuntimeException e) {
+            if (DatabaseFailures.isUnavailable(e)) {
+                // The database is restarting or away: the next sweep catches up (it covers everything since the last one).
+                log.warn("Map statistics sweep skipped: the database is unavailable ({})", e.getMessage());
+                return;
+            }
+            throw e;
+        }
         if (grids > 0) {
             log.debug("Traffic lights changed in {} grids", grids);
         }

@@ -2,6 +2,7 @@ package org.civicgrid.map;
 
 import java.util.List;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.InvalidParameterException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -9,6 +10,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@ReadOnlyWork
 class SearchController {
 
     private static final int MAX_HITS = 20;

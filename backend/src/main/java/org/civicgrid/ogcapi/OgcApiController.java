@@ -15,6 +15,7 @@ import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.InvalidParameterException;
 import org.civicgrid.web.NotFoundException;
@@ -35,6 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  * token. Every read is scoped like the rest of the API: features outside the caller's areas are absent.
  */
 @RestController
+@ReadOnlyWork
 class OgcApiController {
 
     static final String ROOT = "/ogc";

@@ -2,6 +2,7 @@ package org.civicgrid.problems;
 
 import java.util.function.Supplier;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.map.LayerRevisions;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
 @RestController
+@ReadOnlyWork
 class ProblemLayerController {
 
     /** From this zoom on, each problem is its own marker. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.security.Role;
 import org.civicgrid.web.InvalidParameterException;
@@ -35,6 +36,7 @@ class RankingController {
     }
 
     @GetMapping("/api/rankings")
+    @ReadOnlyWork
     WeeklyRanking ranking(CurrentUser caller, @RequestParam(required = false) String level, @RequestParam(required = false) String week,
                           @RequestParam(required = false) String within) {
         requireReader(caller);
@@ -42,6 +44,7 @@ class RankingController {
     }
 
     @GetMapping("/api/rankings/weights")
+    @ReadOnlyWork
     Map<String, Double> weights(CurrentUser caller) {
         requireReader(caller);
         return rankings.weights().asMap();

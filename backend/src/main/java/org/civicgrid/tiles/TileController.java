@@ -2,9 +2,11 @@ package org.civicgrid.tiles;
 
 import java.util.Map;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.map.LayerRevisions;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
+import org.civicgrid.web.GeoJsonResponses;
 import org.civicgrid.web.InvalidParameterException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -19,6 +21,7 @@ import org.springframework.web.context.request.WebRequest;
  * The ETag follows the data revision, so an unchanged tile is answered 304 without being rebuilt.
  */
 @RestController
+@ReadOnlyWork
 class TileController {
 
     static final MediaType MVT = MediaType.parseMediaType("application/vnd.mapbox-vector-tile");
@@ -48,7 +51,8 @@ class TileController {
         if (revisions.notModified(request, etag)) {
             return null;
         }
-        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache().cachePrivate()).contentType(MVT)
+        return ResponseEntity.ok().eTag(etag).cacheControl(CacheControl.noCache().cachePrivate())
+                .header(GeoJsonResponses.SHARED_CACHE_HEADER, GeoJsonResponses.ALWAYS_REVALIDATE).contentType(MVT)
                 .body(cache.get(etag, () -> tiles.tile(layer, address, caller.scope(), filters)));
     }
 }

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.civicgrid.database.ReadOnlyWork;
 import org.civicgrid.map.MapFilters;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.security.Role;
@@ -23,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
  * problems, not an area) may export.
  */
 @RestController
+@ReadOnlyWork
 class ExportController {
 
     private final ExportService exports;

@@ -5,14 +5,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.ConstraintViolationException;
 
+import org.civicgrid.database.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
@@ -21,6 +24,7 @@ import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
@@ -41,6 +45,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     static final URI NOT_FOUND = URI.create("urn:civicgrid:problem:not-found");
     static final URI INTERNAL = URI.create("urn:civicgrid:problem:internal");
     static final URI TOO_LARGE = URI.create("urn:civicgrid:problem:payload-too-large");
+    static final URI DATABASE_UNAVAILABLE = URI.create("urn:civicgrid:problem:database-unavailable");
+    static final URI SERVER_BUSY = URI.create("urn:civicgrid:problem:server-busy");
+    /** Seconds a client should wait before trying again while the database is away (a restart takes a few). */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     /** A request body failing its constraints: 400 naming every field and why. */
     @Override
@@ -142,11 +150,54 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONTENT_TOO_LARGE, TOO_LARGE, "Request body too large", e.getMessage());
     }
 
+    /** Writing the answer failed: when the cause is the database (the session store writes at commit), it is a 503 too. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotWritable(org.springframework.http.converter.HttpMessageNotWritableException e,
+                                                                  HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (DatabaseFailures.isUnavailable(e)) {
+            HttpServletResponse response = request instanceof ServletWebRequest servlet ? servlet.getResponse() : null;
+            ResponseEntity<ProblemDetail> answer = databaseUnavailable(e, response);
+            return new ResponseEntity<>(answer.getBody(), answer.getHeaders(), answer.getStatusCode());
+        }
+        return super.handleHttpMessageNotWritable(e, headers, status, request);
+    }
+
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception e) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletResponse response) {
+        if (DatabaseFailures.isUnavailable(e)) {
+            return databaseUnavailable(e, response);
+        }
         log.error("Unexpected error while handling a request", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL, "Internal error",
-                "The server could not complete the request; the error has been logged.");
+        return ResponseEntity.internalServerError().body(problem(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL, "Internal error",
+                "The server could not complete the request; the error has been logged."));
+    }
+
+    /**
+     * The database cannot be reached (restarting, down, refusing connections), found anywhere in the cause chain:
+     * 503 with Retry-After, a one-line log entry and no internals. Failures in servlet filters (the session store,
+     * sign-in) arrive here through {@link DatabaseUnavailableFilter}.
+     */
+    static ResponseEntity<ProblemDetail> databaseUnavailable(Throwable e, HttpServletResponse response) {
+        if (response != null && !response.isCommitted()) {
+            // A failure while the answer was being written (e.g. a byte[] tile with its Content-Length and media type
+            // already set): start the response afresh so the problem body is complete and correctly typed.
+            response.reset();
+        }
+        ProblemDetail problem;
+        if (DatabaseFailures.isPoolExhausted(e)) {
+            // Every database connection of this instance stayed busy for the whole wait: overload, not an outage.
+            log.warn("No free database connection in time (server busy): {}", rootMessage(e));
+            problem = problem(HttpStatus.SERVICE_UNAVAILABLE, SERVER_BUSY, "Server busy",
+                    "The server is too busy to take the request now; it was not carried out. Try again in " + RETRY_AFTER_SECONDS + " seconds.");
+        } else {
+            log.warn("Database unavailable while handling a request: {}", rootMessage(e));
+            problem = problem(HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE, "Database unavailable",
+                    "The database cannot be reached at the moment (it may be restarting), so the request may not have been carried out. "
+                            + "Try again in " + RETRY_AFTER_SECONDS + " seconds; moves sent with an Idempotency-Key are safe to repeat.");
+        }
+        problem.setProperty("retryAfterSeconds", RETRY_AFTER_SECONDS);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {
