@@ -56,7 +56,7 @@ class ReadReplicaRoutingTest {
     @DynamicPropertySource
     static void databaseThroughRelays(DynamicPropertyRegistry registry) throws Exception {
         server = EmbeddedPostgresRegistry.acquire(new EmbeddedPostgresProperties(System.getProperty("civicgrid.embedded.data-dir", "var/pgdata"),
-                0, null, "civicgrid", Boolean.getBoolean("civicgrid.embedded.fast-unsafe")));
+                0, null, "civicgrid", Boolean.getBoolean("civicgrid.embedded.fast-unsafe"), System.getProperty("civicgrid.embedded.shared-buffers")));
         primary = new TcpForwarder(server.port());
         replica = new TcpForwarder(server.port());
         registry.add("spring.datasource.url", () -> "jdbc:postgresql://127.0.0.1:" + primary.port() + "/civicgrid");
