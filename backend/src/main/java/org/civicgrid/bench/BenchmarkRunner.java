@@ -148,6 +148,7 @@ class BenchmarkRunner implements ApplicationRunner {
             }
         }
         table.addAll(leaderDashboard(http, base, token, everything, extent, random));
+        table.addAll(context.getBean(org.civicgrid.transfer.ImportBenchmark.class).rows());
 
         long rss = residentSetKiB();
         System.out.println();
