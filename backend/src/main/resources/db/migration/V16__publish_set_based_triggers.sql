@@ -5,6 +5,7 @@
 -- (set locally by the publishing transaction) these triggers are not queued at all; the publisher assigns
 -- grid_id itself, refreshes the statistics of the grids concerned with refresh_grid_map_stats and bumps the
 -- layer revisions once.
+-- The triggers V15 lets a bulk import skip (civicgrid.bulk_import) keep that condition too.
 
 CREATE FUNCTION publishing_grids() RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE AS
@@ -53,20 +54,20 @@ $$;
 DROP TRIGGER measurement_point_assign_grid ON measurement_point;
 CREATE TRIGGER measurement_point_assign_grid
     BEFORE INSERT OR UPDATE OF geom, grid_id, type_code ON measurement_point
-    FOR EACH ROW WHEN (NOT publishing_grids()) EXECUTE FUNCTION measurement_point_assign_grid();
+    FOR EACH ROW WHEN (NOT publishing_grids() AND current_setting('civicgrid.bulk_import', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION measurement_point_assign_grid();
 
 DROP TRIGGER problem_assign_grid ON problem;
 CREATE TRIGGER problem_assign_grid
     BEFORE INSERT OR UPDATE OF location, grid_id ON problem
-    FOR EACH ROW WHEN (NOT publishing_grids()) EXECUTE FUNCTION problem_assign_grid();
+    FOR EACH ROW WHEN (NOT publishing_grids() AND current_setting('civicgrid.bulk_import', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION problem_assign_grid();
 
 DROP TRIGGER measurement_point_map_stats_insert_delete ON measurement_point;
 CREATE CONSTRAINT TRIGGER measurement_point_map_stats_insert_delete AFTER INSERT OR DELETE ON measurement_point
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NOT publishing_grids()) EXECUTE FUNCTION grid_map_stats_on_point();
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NOT publishing_grids() AND current_setting('civicgrid.bulk_import', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION grid_map_stats_on_point();
 DROP TRIGGER measurement_point_map_stats_update ON measurement_point;
 CREATE CONSTRAINT TRIGGER measurement_point_map_stats_update AFTER UPDATE ON measurement_point
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
-    WHEN (NOT publishing_grids() AND (OLD.grid_id IS DISTINCT FROM NEW.grid_id OR NOT ST_Equals(OLD.geom, NEW.geom)))
+    WHEN (NOT publishing_grids() AND current_setting('civicgrid.bulk_import', true) IS DISTINCT FROM 'on' AND (OLD.grid_id IS DISTINCT FROM NEW.grid_id OR NOT ST_Equals(OLD.geom, NEW.geom)))
     EXECUTE FUNCTION grid_map_stats_on_point();
 
 DROP TRIGGER problem_map_stats_insert_delete ON problem;
@@ -82,7 +83,7 @@ CREATE CONSTRAINT TRIGGER problem_map_stats_update AFTER UPDATE ON problem
 
 DROP TRIGGER measurement_point_revision ON measurement_point;
 CREATE CONSTRAINT TRIGGER measurement_point_revision AFTER INSERT OR UPDATE OR DELETE ON measurement_point
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NOT publishing_grids()) EXECUTE FUNCTION bump_layer_revision('points');
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NOT publishing_grids() AND current_setting('civicgrid.bulk_import', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION bump_layer_revision('points');
 DROP TRIGGER problem_revision ON problem;
 CREATE CONSTRAINT TRIGGER problem_revision AFTER INSERT OR UPDATE OR DELETE ON problem
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NOT publishing_grids()) EXECUTE FUNCTION bump_layer_revision('problems');
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NOT publishing_grids() AND current_setting('civicgrid.bulk_import', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION bump_layer_revision('problems');

@@ -159,6 +159,9 @@ class BenchmarkRunner implements ApplicationRunner {
         if (runs("planner")) {
             table.addAll(context.getBean(org.civicgrid.planning.PlanningBenchmark.class).rows(samples));
         }
+        if (runs("import")) {
+            table.addAll(context.getBean(org.civicgrid.transfer.ImportBenchmark.class).rows());
+        }
 
         long rss = residentSetKiB();
         System.out.println();

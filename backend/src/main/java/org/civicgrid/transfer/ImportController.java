@@ -15,7 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
- * POST /api/imports (multipart file, kind, crs) → 201 and the preview; POST /api/imports/{id}/commit → 200 when
+ * POST /api/imports (multipart file — CSV, GeoJSON, GeoPackage, zipped shapefile, any of them gzip-compressed —, kind,
+ * crs) → 201 and the preview; POST /api/imports/{id}/commit → 200 when
  * committed, 202 while a large import commits in the background; GET /api/imports/{id} → status and progress.
  * Points: ADMIN, PLANNER. Problems: ADMIN, LEADER, INSPECTOR. A job is visible to the user who uploaded it.
  */
@@ -48,7 +49,7 @@ class ImportController {
         if (file.getSize() > MAX_BYTES) {
             throw new InvalidParameterException("file", "has " + file.getSize() + " bytes; at most 50 MB");
         }
-        ImportJob job = imports.preview(caller, importKind, inputCrs, file.getOriginalFilename(), file.getBytes());
+        ImportJob job = imports.preview(caller, importKind, inputCrs, ImportSource.of(file.getOriginalFilename(), file::getInputStream));
         return ResponseEntity.status(HttpStatus.CREATED).body(job);
     }
 

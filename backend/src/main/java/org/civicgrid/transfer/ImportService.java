@@ -1,16 +1,19 @@
 package org.civicgrid.transfer;
 
-import java.nio.charset.StandardCharsets;
+import java.lang.ref.SoftReference;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -21,10 +24,14 @@ import org.civicgrid.problems.Deadlines;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.ConflictException;
 import org.civicgrid.web.NotFoundException;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.WKBReader;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -36,10 +43,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Imports of points and problems: {@link #preview} parses and checks a whole file into a pending job (rows
- * COPYed into a staging table, lookups and scope checks done set-based); {@link #commit} writes a clean preview
- * in one transaction with INSERT … SELECT … ON CONFLICT (external_id), so re-importing a file updates instead
- * of duplicating. Large commits run on a background thread and report progress per batch.
+ * Imports of points and problems. {@link #preview} reads the file once, in one transaction: every row is
+ * checked while it is read (fields, duplicates, codes, grid and scope through {@link GridIndex}) and the good
+ * ones are COPYed in binary into the job's UNLOGGED staging table as they come; what only the database knows
+ * (ids that already exist, points on a grid border) is then checked set-based. {@link #commit} writes that
+ * staged data in one transaction, batch by batch for progress, without going back to the file: points with
+ * INSERT … SELECT (ON CONFLICT (external_id) when the preview found ids that exist, so re-importing updates
+ * instead of duplicating), the map statistics from per-grid sums, one revision bump — the per-row triggers
+ * that would do the same row by row skip the rows (civicgrid.bulk_import, V15), and where the database user
+ * may, foreign keys are checked once per referenced row instead of once per imported row. Large commits run on
+ * a background thread and report progress per batch.
  */
 @Service
 class ImportService {
@@ -47,11 +60,13 @@ class ImportService {
     private static final Logger log = LoggerFactory.getLogger(ImportService.class);
     /** Errors kept for the preview (all are counted). */
     static final int MAX_ERRORS_SHOWN = 1000;
-    /** Rows per INSERT … SELECT batch of a commit (progress moves per batch). */
+    /** Rows per batch of a commit (progress moves per batch). */
     static final int BATCH_ROWS = 100_000;
     /** Commits of more rows than this run in the background; the caller polls GET /api/imports/{id}. */
     static final int SYNC_COMMIT_ROWS = 20_000;
-    private static final int COPY_BUFFER = 1 << 20;
+    private static final int SAMPLE_ROWS = 20;
+    /** For the joins of a preview or commit of up to a million rows. */
+    private static final String WORK_MEM = "SET LOCAL work_mem = '256MB'";
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
@@ -65,6 +80,9 @@ class ImportService {
         thread.setDaemon(true);
         return thread;
     });
+    private volatile SoftReference<GridIndex> gridCache = new SoftReference<>(null);
+    /** Whether a commit may switch off trigger firing where the database user may; tests turn it off to take the other path. */
+    volatile boolean bypassTriggers = true;
 
     ImportService(DataSource dataSource, JdbcClient jdbc, PlatformTransactionManager transactions, AuditTrail audit, Deadlines deadlines,
                   ObjectMapper json) {
@@ -83,102 +101,169 @@ class ImportService {
         background.shutdownNow();
     }
 
-    /** Parses, stages and checks the file; the pending job (status PREVIEWED) with its counts, errors and first rows. */
-    ImportJob preview(CurrentUser caller, ImportKind kind, InputCrs crs, String fileName, byte[] content) {
-        String name = fileName == null || fileName.isBlank() ? "upload" : fileName.strip();
-        long id = jdbc.sql(ImportSql.INSERT_JOB).param("kind", kind.name()).param("fileName", name).param("crs", crs.name())
-                .param("user", caller.id()).query(Long.class).single();
-        try {
-            jdbc.sql(ImportSql.CREATE_RAW.formatted(ImportSql.raw(id))).update();
-            Errors errors = new Errors();
-            long t0 = System.nanoTime();
-            int total = copyIn(id, kind, crs, name, content, errors);
-            long t1 = System.nanoTime();
-            String ready = ImportSql.ready(id);
-            jdbc.sql((kind == ImportKind.POINTS ? ImportSql.CREATE_READY_POINTS : ImportSql.CREATE_READY_PROBLEMS)
-                    .formatted(ready, ImportSql.raw(id))).update();
-            jdbc.sql("DROP TABLE " + ImportSql.raw(id)).update();
-            jdbc.sql(ImportSql.INDEX_READY.formatted(ready)).update();
-            long t2 = System.nanoTime();
-            long[] sqlCounts = {0, 0};
-            List<ImportError> sqlErrors = jdbc.sql((kind == ImportKind.POINTS ? ImportSql.ERRORS_POINTS : ImportSql.ERRORS_PROBLEMS).formatted(ready))
-                    .param("scope", caller.scope().codePatterns()).param("limit", MAX_ERRORS_SHOWN)
-                    .query((rs, n) -> {
-                        sqlCounts[0] = rs.getLong("total");
-                        sqlCounts[1] = rs.getLong("bad_rows");
-                        return new ImportError(rs.getInt("row_no"), rs.getString("field"), rs.getString("message"));
-                    }).list();
-            List<ImportError> shown = new ArrayList<>(errors.shown);
-            shown.addAll(sqlErrors);
-            shown.sort(java.util.Comparator.comparingInt(ImportError::row));
-            if (shown.size() > MAX_ERRORS_SHOWN) {
-                shown = new ArrayList<>(shown.subList(0, MAX_ERRORS_SHOWN));
-            }
-            long[] counts = jdbc.sql(ImportSql.COUNTS.formatted(ready)).query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
-            String sample = jdbc.sql((kind == ImportKind.POINTS ? ImportSql.SAMPLE_POINTS : ImportSql.SAMPLE_PROBLEMS).formatted(ready))
-                    .param("scope", caller.scope().codePatterns()).query(String.class).single();
-            long errorCount = errors.count + sqlCounts[0];
-            log.info("Import {}: {} rows parsed and copied in {} ms, resolved in {} ms, checked in {} ms", id, total, (t1 - t0) / 1_000_000,
-                    (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
-            long valid = total - errors.badRows - sqlCounts[1];
-            jdbc.sql(ImportSql.PREVIEWED).param("total", total).param("valid", valid).param("errorCount", errorCount)
-                    .param("creates", counts[0]).param("updates", counts[1]).param("errors", json.writeValueAsString(shown))
-                    .param("sample", sample).param("id", id).update();
-        } catch (RuntimeException e) {
-            dropStaging(id);
-            jdbc.sql("DELETE FROM import_job WHERE id = :id").param("id", id).update();
-            throw e;
-        }
+    /**
+     * Reads, checks and stages the file; the pending job (status PREVIEWED) with its counts, errors and first rows.
+     * All in one transaction: a file that cannot be read leaves nothing behind.
+     */
+    ImportJob preview(CurrentUser caller, ImportKind kind, InputCrs crs, ImportSource source) {
+        Long id = transaction.execute(status -> stage(caller, kind, crs, source));
         return job(caller, id);
     }
 
-    /** Streams the parsed rows into the raw staging table with COPY while the file is being read. */
-    private int copyIn(long id, ImportKind kind, InputCrs crs, String fileName, byte[] content, Errors errors) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
-            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(ImportSql.COPY_RAW.formatted(ImportSql.raw(id)));
-            StringBuilder buffer = new StringBuilder(COPY_BUFFER + 4096);
-            int total;
+    private long stage(CurrentUser caller, ImportKind kind, InputCrs crs, ImportSource source) {
+        long t0 = System.nanoTime();
+        jdbc.sql("SET LOCAL synchronous_commit = off").update(); // staging only: a crash loses the preview, never data
+        jdbc.sql(WORK_MEM).update();
+        long id = jdbc.sql(ImportSql.INSERT_JOB).param("kind", kind.name()).param("fileName", source.fileName()).param("crs", crs.name())
+                .param("user", caller.id()).query(Long.class).single();
+        GridIndex grids = gridIndex();
+        Map<String, String> codes = new HashMap<>();
+        jdbc.sql(kind == ImportKind.POINTS ? ImportSql.POINT_TYPES : ImportSql.CATEGORIES).query((rs, n) -> codes.put(rs.getString(1), rs.getString(2)))
+                .list();
+        String rows = ImportSql.rows(id);
+        jdbc.sql((kind == ImportKind.POINTS ? ImportSql.CREATE_ROWS_POINTS : ImportSql.CREATE_ROWS_PROBLEMS).formatted(rows)).update();
+        ImportErrors errors = new ImportErrors();
+        long t1 = System.nanoTime();
+        ImportStager stager;
+        int total;
+        Connection connection = DataSourceUtils.getConnection(dataSource); // this transaction's
+        try {
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(ImportSql.COPY_ROWS.formatted(rows));
             try {
-                ImportParser parser = new ImportParser(kind, crs, new ImportParser.Sink() {
-                    @Override
-                    public void row(CharSequence line) {
-                        buffer.append(line);
-                        if (buffer.length() >= COPY_BUFFER) {
-                            flush(copy, buffer);
-                        }
-                    }
-
-                    @Override
-                    public void error(ImportError error) {
-                        errors.add(error);
-                    }
-                });
-                total = parser.parse(fileName, content);
-                flush(copy, buffer);
+                CopyBinary out = new CopyBinary(copy);
+                stager = new ImportStager(kind, caller.scope(), grids, codes, errors, out);
+                total = new ImportParser(kind, crs, stager).parse(source);
+                out.finish();
                 copy.endCopy();
             } finally {
                 if (copy.isActive()) {
                     copy.cancelCopy();
                 }
             }
-            return total;
         } catch (SQLException e) {
             throw new IllegalStateException("Copying the import into the staging table failed: " + e.getMessage(), e);
+        }
+        long t2 = System.nanoTime();
+        if (stager.uncertain() > 0) {
+            jdbc.sql(ImportSql.RESOLVE_UNCERTAIN.formatted(rows)).update();
+        }
+        String scope = caller.scope().codePatterns();
+        List<ImportError> sqlErrors = new ArrayList<>();
+        long[] sqlCounts = {0, 0}; // errors, rows with errors
+        long creates;
+        long updates;
+        String sample;
+        String pages = stager.uncertain() > 0 ? "(4294967294,0)" : "(" + SAMPLE_ROWS + ",0)"; // rows lie in file order until updated
+        String sampleRows = stager.firstStagedRows().stream().map(String::valueOf).collect(Collectors.joining(","));
+        if (kind == ImportKind.POINTS) {
+            String sums = ImportSql.sums(id);
+            jdbc.sql(ImportSql.CREATE_SUMS.formatted(sums)).update();
+            copySums(connection, sums, stager.sums());
+            if (stager.uncertain() > 0) {
+                jdbc.sql(ImportSql.SUM_UNCERTAIN.formatted(sums, rows)).update();
+                jdbc.sql(ImportSql.UNCERTAIN_OUTSIDE.formatted(rows)).param("scope", scope).query((rs, n) -> {
+                    sqlErrors.add(new ImportError(rs.getInt(1), rs.getString(2), rs.getString(3)));
+                    return null;
+                }).list();
+                sqlCounts[0] += sqlErrors.size();
+                sqlCounts[1] += sqlErrors.size();
+            }
+            Map<String, Object> existing = jdbc.sql(ImportSql.EXISTING_POINTS.formatted(rows)).param("scope", scope).query().singleRow();
+            long outside = ((Number) existing.get("outside")).longValue();
+            if (outside > 0) {
+                try {
+                    for (Object row : (Object[]) ((java.sql.Array) existing.get("outside_rows")).getArray()) {
+                        sqlErrors.add(new ImportError(((Number) row).intValue(), "external_id", "belongs to an existing point outside your area"));
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                sqlCounts[0] += outside;
+                sqlCounts[1] += outside; // an uncertain row outside every grid updates no point of the caller's either: at most double-counted
+            }
+            updates = ((Number) existing.get("existing")).longValue();
+            creates = stager.staged() - updates;
+            sample = jdbc.sql(ImportSql.SAMPLE_POINTS.formatted(rows)).param("scope", scope).param("pages", pages).param("rows", sampleRows)
+                    .query(String.class).single();
+        } else {
+            String ready = ImportSql.ready(id);
+            jdbc.sql(ImportSql.CREATE_READY_PROBLEMS.formatted(ready, rows)).update();
+            jdbc.sql("DROP TABLE " + rows).update();
+            jdbc.sql(ImportSql.INDEX_READY.formatted(ready)).update();
+            sqlErrors.addAll(jdbc.sql(ImportSql.ERRORS_PROBLEMS.formatted(ready)).param("scope", scope).param("limit", MAX_ERRORS_SHOWN)
+                    .query((rs, n) -> {
+                        sqlCounts[0] = rs.getLong("total");
+                        sqlCounts[1] = rs.getLong("bad_rows");
+                        return new ImportError(rs.getInt("row_no"), rs.getString("field"), rs.getString("message"));
+                    }).list());
+            long[] counts = jdbc.sql(ImportSql.COUNTS_PROBLEMS.formatted(ready)).query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+            creates = counts[0];
+            updates = counts[1];
+            sample = jdbc.sql(ImportSql.SAMPLE_PROBLEMS.formatted(ready)).param("scope", scope).param("rows", sampleRows).query(String.class).single();
+        }
+        List<ImportError> shown = new ArrayList<>(errors.shown);
+        shown.addAll(sqlErrors);
+        shown.sort(Comparator.comparingInt(ImportError::row));
+        if (shown.size() > MAX_ERRORS_SHOWN) {
+            shown = new ArrayList<>(shown.subList(0, MAX_ERRORS_SHOWN));
+        }
+        long errorCount = errors.count + sqlCounts[0];
+        long valid = Math.max(0, total - errors.badRows - sqlCounts[1]);
+        jdbc.sql(ImportSql.PREVIEWED).param("total", total).param("valid", valid).param("errorCount", errorCount).param("creates", creates)
+                .param("updates", updates).param("errors", json.writeValueAsString(shown)).param("sample", sample)
+                .param("gridRevision", grids.revision).param("codes", json.writeValueAsString(stager.usedCodes())).param("id", id).update();
+        log.info("Import {}: {} rows read, checked and copied in {} ms ({} grids in memory, {} left to the database), checked in the database in {} ms",
+                id, total, (t2 - t1) / 1_000_000, grids.size(), stager.uncertain(), (System.nanoTime() - t2) / 1_000_000);
+        log.debug("Import {}: set-up {} ms", id, (t1 - t0) / 1_000_000);
+        return id;
+    }
+
+    /** The per-grid sums of the rows whose grid was found while reading, into the job's sums table. */
+    private static void copySums(Connection connection, String table, Map<Long, double[]> sums) {
+        try {
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(ImportSql.COPY_ROWS.formatted(table));
+            try {
+                CopyBinary out = new CopyBinary(copy);
+                for (Map.Entry<Long, double[]> entry : sums.entrySet()) {
+                    out.startRow(4);
+                    out.int8(entry.getKey());
+                    out.int8((long) entry.getValue()[0]);
+                    out.float8(entry.getValue()[1]);
+                    out.float8(entry.getValue()[2]);
+                }
+                out.finish();
+                copy.endCopy();
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Copying the grid sums failed: " + e.getMessage(), e);
         }
     }
 
-    private static void flush(CopyIn copy, StringBuilder buffer) {
-        if (buffer.isEmpty()) {
-            return;
+    /**
+     * The current grids in memory, reused while the grids' revision stays (read before the grids: a plan published
+     * in between makes the revision older than the grids, and the commit refuses rather than trusting them).
+     */
+    private GridIndex gridIndex() {
+        long revision = jdbc.sql(ImportSql.GRID_REVISION).query(Long.class).single();
+        GridIndex cached = gridCache.get();
+        if (cached != null && cached.revision == revision) {
+            return cached;
         }
-        byte[] bytes = buffer.toString().getBytes(StandardCharsets.UTF_8);
-        try {
-            copy.writeToCopy(bytes, 0, bytes.length);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Copying the import into the staging table failed: " + e.getMessage(), e);
-        }
-        buffer.setLength(0);
+        WKBReader wkb = new WKBReader();
+        List<GridIndex.Entry> grids = jdbc.sql(ImportSql.CURRENT_GRIDS).query((rs, n) -> {
+            try {
+                return new GridIndex.Entry(rs.getLong(1), rs.getString(2), wkb.read(rs.getBytes(3)));
+            } catch (ParseException e) {
+                throw new IllegalStateException("grid " + rs.getLong(1) + " has an unreadable boundary", e);
+            }
+        }).list();
+        GridIndex index = new GridIndex(revision, grids);
+        gridCache = new SoftReference<>(index);
+        return index;
     }
 
     /** The caller's own job; another user's job or none → 404. */
@@ -188,7 +273,8 @@ class ImportService {
                 rs.getTimestamp("created_at").toInstant(), rs.getString("status"), rs.getInt("total_rows"), rs.getInt("valid_rows"),
                 rs.getInt("error_count"), rs.getInt("creates"), rs.getInt("updates"), rs.getInt("processed"),
                 json.readTree(rs.getString("errors")), json.readTree(rs.getString("sample")), rs.getString("failure"),
-                rs.getTimestamp("committed_at") == null ? null : rs.getTimestamp("committed_at").toInstant())).optional()
+                rs.getTimestamp("committed_at") == null ? null : rs.getTimestamp("committed_at").toInstant(),
+                (Long) rs.getObject("grid_revision"))).optional()
                 .orElseThrow(() -> new NotFoundException("import", id));
         if (job.createdBy() != caller.id()) {
             throw new NotFoundException("import", id);
@@ -217,6 +303,8 @@ class ImportService {
                 SecurityContextHolder.setContext(security);
                 try {
                     runCommit(caller, job);
+                } catch (RuntimeException e) {
+                    // the job says FAILED and why
                 } finally {
                     SecurityContextHolder.clearContext();
                 }
@@ -229,7 +317,14 @@ class ImportService {
     Duration runCommit(CurrentUser caller, ImportJob job) {
         Instant started = Instant.now();
         try {
-            transaction.executeWithoutResult(status -> write(caller, job));
+            try {
+                transaction.executeWithoutResult(status -> write(caller, job, job.updates() > 0));
+            } catch (DuplicateKeyException e) {
+                // Points with ids of this file were created after the preview: the same commit again, updating them.
+                log.info("Import {}: ids created since the preview; committing again as an upsert", job.id());
+                progress(job.id(), 0);
+                transaction.executeWithoutResult(status -> write(caller, job, true));
+            }
             return Duration.between(started, Instant.now());
         } catch (RuntimeException e) {
             log.warn("Import {} failed: {}", job.id(), e.getMessage());
@@ -239,51 +334,84 @@ class ImportService {
         }
     }
 
-    private void write(CurrentUser caller, ImportJob job) {
-        String ready = ImportSql.ready(job.id());
-        boolean staged = jdbc.sql("SELECT to_regclass(:t) IS NOT NULL").param("t", ready).query(Boolean.class).single();
+    private void write(CurrentUser caller, ImportJob job, boolean upsert) {
+        long t0 = System.nanoTime();
+        String table = job.kind() == ImportKind.POINTS ? ImportSql.rows(job.id()) : ImportSql.ready(job.id());
+        boolean staged = jdbc.sql("SELECT to_regclass(:t) IS NOT NULL").param("t", table).query(Boolean.class).single();
         if (!staged) {
             throw new IllegalStateException("the staged rows are gone (database restart); upload the file again");
         }
-        int maxRow = jdbc.sql("SELECT coalesce(max(row_no), 0) FROM " + ready).query(Integer.class).single();
+        long gridRevision = jdbc.sql(ImportSql.GRID_REVISION_LOCKED).query(Long.class).single();
+        if (job.gridRevision() == null || job.gridRevision() != gridRevision) {
+            throw new IllegalStateException("the grids changed after the preview (a plan was published); upload the file again");
+        }
+        jdbc.sql(WORK_MEM).update();
+        jdbc.sql(ImportSql.BULK_FLAG).query((rs, n) -> 1).list();
         long created = 0;
         long updated = 0;
+        boolean replica = false;
         if (job.kind() == ImportKind.POINTS) {
             jdbc.sql(ImportSql.STATS_LOCK).query((rs, n) -> 1).list();
-            setTriggers("measurement_point", ImportSql.POINT_TRIGGERS, false);
-            jdbc.sql(ImportSql.STATS_REMOVE_OLD_POINTS.formatted(ready)).update();
-            for (int from = 0; from <= maxRow; from += BATCH_ROWS) {
-                long[] done = jdbc.sql(ImportSql.UPSERT_POINTS.formatted(ready)).param("from", from).param("to", from + BATCH_ROWS)
-                        .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
-                created += done[0];
-                updated += done[1];
+            jdbc.sql(ImportSql.LOCK_POINTS).update();
+            long changed = jdbc.sql(ImportSql.POINT_TYPES_CHANGED).param("id", job.id()).query(Long.class).single();
+            if (changed > 0) {
+                throw new IllegalStateException(changed + " point types of the file changed after the preview; upload the file again");
+            }
+            String sums = ImportSql.sums(job.id());
+            replica = bypassTriggers && mayBypassTriggers();
+            if (replica) {
+                jdbc.sql(ImportSql.REPLICA_ROLE).update();
+                long missing = jdbc.sql(ImportSql.GRIDS_KEY_SHARE.formatted(sums)).query(Long.class).single();
+                if (missing != 0) {
+                    throw new IllegalStateException(missing + " grids of the import no longer exist; upload the file again");
+                }
+            }
+            long existing = upsert ? jdbc.sql(ImportSql.STATS_REMOVE_OLD_POINTS.formatted(table)).query(Long.class).single() : 0;
+            long blocks = jdbc.sql(ImportSql.BLOCKS).param("table", table).query(Long.class).single();
+            long step = Math.max(1, blocks * BATCH_ROWS / Math.max(1, job.validRows()));
+            for (long from = 0; from < blocks; from += step) {
+                String fromTid = "(" + from + ",0)";
+                String toTid = "(" + Math.min(from + step, 4294967294L) + ",0)";
+                if (upsert) {
+                    long[] done = jdbc.sql(ImportSql.UPSERT_POINTS.formatted(table)).param("from", fromTid).param("to", toTid)
+                            .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+                    created += done[0];
+                    updated += done[1];
+                } else {
+                    created += jdbc.sql(ImportSql.INSERT_POINTS.formatted(table)).param("from", fromTid).param("to", toTid).update();
+                }
                 progress(job.id(), created + updated);
             }
-            jdbc.sql(ImportSql.STATS_ADD_NEW_POINTS.formatted(ready)).update();
-            setTriggers("measurement_point", ImportSql.POINT_TRIGGERS, true);
+            jdbc.sql(ImportSql.STATS_ADD_NEW_POINTS.formatted(sums)).update();
+            if (replica) {
+                jdbc.sql(ImportSql.ORIGIN_ROLE).update();
+            }
+            if (updated != existing) { // cannot happen while the table lock is held; the statistics would be off
+                throw new IllegalStateException("updated " + updated + " points but found " + existing + " before; commit again");
+            }
             jdbc.sql(ImportSql.BUMP_REVISION).param("layer", "points").update();
+            jdbc.sql("DROP TABLE " + sums).update();
         } else {
             jdbc.sql("SET CONSTRAINTS ALL IMMEDIATE").update();
-            setTriggers("problem", ImportSql.PROBLEM_TRIGGERS, false);
+            int maxRow = jdbc.sql("SELECT coalesce(max(row_no), 0) FROM " + table).query(Integer.class).single();
             Map<String, Map<String, String>> windows = new LinkedHashMap<>();
             Instant now = Instant.now();
-            jdbc.sql(ImportSql.ACCEPTED_CATEGORIES.formatted(ready)).query((rs, n) -> {
+            jdbc.sql(ImportSql.ACCEPTED_CATEGORIES.formatted(table)).query((rs, n) -> {
                 Deadlines.Window window = deadlines.from(now, Deadlines.hours(rs.getDouble(2)));
                 windows.put(rs.getString(1), Map.of("warningAt", window.warningAt().toString(), "deadlineAt", window.deadlineAt().toString()));
                 return null;
             }).list();
             for (int from = 0; from <= maxRow; from += BATCH_ROWS) {
-                long[] done = jdbc.sql(ImportSql.UPSERT_PROBLEMS.formatted(ready)).param("from", from).param("to", from + BATCH_ROWS)
+                long[] done = jdbc.sql(ImportSql.UPSERT_PROBLEMS.formatted(table)).param("from", from).param("to", from + BATCH_ROWS)
                         .param("windows", json.writeValueAsString(windows)).param("user", caller.id()).param("job", job.id())
                         .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
                 created += done[0];
                 updated += done[1];
                 progress(job.id(), created + updated);
             }
-            setTriggers("problem", ImportSql.PROBLEM_TRIGGERS, true);
             jdbc.sql(ImportSql.BUMP_REVISION).param("layer", "problems").update();
         }
-        jdbc.sql("DROP TABLE " + ready).update();
+        jdbc.sql("DROP TABLE " + table).update();
         jdbc.sql(ImportSql.COMMITTED).param("processed", created + updated).param("creates", created).param("updates", updated)
                 .param("id", job.id()).update();
         Map<String, Object> details = new LinkedHashMap<>();
@@ -294,45 +422,25 @@ class ImportService {
         details.put("created", created);
         details.put("updated", updated);
         audit.record("IMPORT_COMMITTED", "import_job", job.id(), null, null, details);
+        log.info("Import {}: {} created, {} updated in {} ms ({}{})", job.id(), created, updated, (System.nanoTime() - t0) / 1_000_000,
+                upsert ? "upsert" : "insert", replica ? ", foreign keys checked per referenced row" : "");
+    }
+
+    /** Whether this database user may turn trigger firing off (superuser, or granted SET on session_replication_role). */
+    private boolean mayBypassTriggers() {
+        String triggers = jdbc.sql(ImportSql.POINT_TRIGGERS).query(String.class).single();
+        if (!triggers.equals(ImportSql.KNOWN_POINT_TRIGGERS)) {
+            return false; // a trigger this commit does not know would be skipped
+        }
+        try {
+            return separately.execute(status -> jdbc.sql(ImportSql.MAY_SET_REPLICATION_ROLE).query(Boolean.class).single());
+        } catch (RuntimeException e) {
+            return false; // PostgreSQL before 15
+        }
     }
 
     /** Progress is written outside the import's transaction so that a poller sees it while the batches run. */
     private void progress(long id, long processed) {
         separately.executeWithoutResult(status -> jdbc.sql(ImportSql.PROGRESS).param("processed", processed).param("id", id).update());
     }
-
-    private void setTriggers(String table, String[] triggers, boolean enabled) {
-        for (String trigger : triggers) { // names from a constant list
-            jdbc.sql("ALTER TABLE " + table + (enabled ? " ENABLE" : " DISABLE") + " TRIGGER " + trigger).update();
-        }
-    }
-
-    private void dropStaging(long id) {
-        try {
-            jdbc.sql("DROP TABLE IF EXISTS " + ImportSql.raw(id)).update();
-            jdbc.sql("DROP TABLE IF EXISTS " + ImportSql.ready(id)).update();
-        } catch (RuntimeException e) {
-            log.warn("Could not drop the staging tables of import {}: {}", id, e.getMessage());
-        }
-    }
-
-    /** Errors found while parsing: the first ones kept, all counted, and the number of distinct rows they are on. */
-    private static final class Errors {
-        final List<ImportError> shown = new ArrayList<>();
-        long count;
-        long badRows;
-        int lastRow = -1;
-
-        void add(ImportError error) {
-            count++;
-            if (error.row() != lastRow) {
-                badRows++;
-                lastRow = error.row();
-            }
-            if (shown.size() < MAX_ERRORS_SHOWN) {
-                shown.add(error);
-            }
-        }
-    }
-
 }

@@ -2,16 +2,21 @@ package org.civicgrid.transfer;
 
 /**
  * The SQL of an import. A job's rows live in UNLOGGED tables named after the job id (a number from the database,
- * so the only text put into an identifier): import_raw_N while the file is copied in, import_ready_N with every
- * lookup resolved (grid, existing object, point type, point) once the file is read. Every value is bound.
+ * so the only text put into an identifier): import_rows_N as the file is read (binary COPY, the grid found
+ * while reading), import_sums_N with the per-grid sums of a points import, import_ready_N with the lookups of a
+ * problems import. Every value is bound.
  */
 final class ImportSql {
 
     private ImportSql() {
     }
 
-    static String raw(long job) {
-        return "import_raw_" + job;
+    static String rows(long job) {
+        return "import_rows_" + job;
+    }
+
+    static String sums(long job) {
+        return "import_sums_" + job;
     }
 
     static String ready(long job) {
@@ -22,43 +27,76 @@ final class ImportSql {
             INSERT INTO import_job (kind, file_name, crs, created_by, status) VALUES (:kind, :fileName, :crs, :user, 'RUNNING')
             RETURNING id""";
 
-    static final String CREATE_RAW = """
-            CREATE UNLOGGED TABLE %s (row_no integer NOT NULL, external_id text, code text, name text, address text, responsible_unit text,
-                                      description text, reported_at timestamptz, status text, closed_at timestamptz, point_external_id text,
-                                      geom geometry NOT NULL)""";
+    static final String GRID_REVISION = "SELECT revision FROM layer_revision WHERE layer = 'grids'";
 
-    static final String COPY_RAW = "COPY %s FROM STDIN (FORMAT csv)";
+    static final String CURRENT_GRIDS = "SELECT id, code, ST_AsBinary(boundary) FROM grid WHERE valid_to IS NULL";
 
-    /** The grid a geometry belongs to, as grid_for_geometry decides it (points by containment, lowest id on a border). */
-    private static final String GRID_OF_GEOM = """
-            LEFT JOIN LATERAL (SELECT g.id, g.code FROM grid g
-                               WHERE g.valid_to IS NULL AND g.boundary && s.geom AND ST_Intersects(g.boundary, s.geom)
-                               ORDER BY CASE ST_Dimension(s.geom) WHEN 0 THEN 0
-                                             WHEN 1 THEN -ST_Length(ST_Intersection(g.boundary, s.geom)::geography)
-                                             ELSE -ST_Area(ST_Intersection(g.boundary, s.geom)::geography) END, g.id
-                               LIMIT 1) gr ON true
-            """;
+    static final String POINT_TYPES = "SELECT code, geometry_kind FROM point_type";
 
-    static final String CREATE_READY_POINTS = """
-            CREATE UNLOGGED TABLE %s AS
-            SELECT s.row_no, s.external_id, s.code, s.name, s.address, s.responsible_unit, s.geom,
-                   pt.geometry_kind AS type_kind,
-                   CASE ST_Dimension(s.geom) WHEN 0 THEN 'POINT' WHEN 1 THEN 'LINE' ELSE 'POLYGON' END AS geom_kind,
-                   gr.id AS grid_id, gr.code AS grid_code, mp.id AS existing_id, eg.code AS existing_grid_code
-            FROM %s s
-            LEFT JOIN point_type pt ON pt.code = s.code
-            """ + GRID_OF_GEOM + """
-            LEFT JOIN measurement_point mp ON mp.external_id = s.external_id
-            LEFT JOIN grid eg ON eg.id = mp.grid_id""";
+    static final String CATEGORIES = "SELECT code, '' FROM problem_category";
+
+    /** Columns in the order ImportStager writes them. */
+    static final String CREATE_ROWS_POINTS = """
+            CREATE UNLOGGED TABLE %s (row_no integer NOT NULL, external_id text NOT NULL, code text NOT NULL, name text NOT NULL, address text,
+                                      responsible_unit text, geom geometry NOT NULL, grid_id bigint, uncertain boolean NOT NULL)""";
+
+    static final String CREATE_ROWS_PROBLEMS = """
+            CREATE UNLOGGED TABLE %s (row_no integer NOT NULL, external_id text NOT NULL, code text NOT NULL, description text NOT NULL,
+                                      reported_at timestamptz NOT NULL, status text NOT NULL, closed_at timestamptz, point_external_id text,
+                                      geom geometry NOT NULL, grid_id bigint, uncertain boolean NOT NULL)""";
+
+    static final String COPY_ROWS = "COPY %s FROM STDIN (FORMAT binary)";
+
+    /** Rows whose grid was not decided while reading: the database's own rule. */
+    static final String RESOLVE_UNCERTAIN = "UPDATE %s SET grid_id = grid_for_geometry(geom) WHERE uncertain";
+
+    static final String CREATE_SUMS = "CREATE UNLOGGED TABLE %s (grid_id bigint NOT NULL, n bigint NOT NULL, lon float8 NOT NULL, lat float8 NOT NULL)";
+
+    static final String SUM_UNCERTAIN = """
+            INSERT INTO %s (grid_id, n, lon, lat)
+            SELECT grid_id, count(*), sum(ST_X(ST_PointOnSurface(geom))), sum(ST_Y(ST_PointOnSurface(geom))) FROM %s
+            WHERE uncertain AND grid_id IS NOT NULL GROUP BY grid_id""";
+
+    private static final String IN_SCOPE = " LIKE ANY (string_to_array(:scope, ','))";
+
+    /** Uncertain rows (grid from the database) in no grid of the caller's area. */
+    static final String UNCERTAIN_OUTSIDE = """
+            SELECT r.row_no, 'location' AS field,
+                   '(' || round(ST_X(ST_PointOnSurface(r.geom))::numeric, 6) || ', ' || round(ST_Y(ST_PointOnSurface(r.geom))::numeric, 6)
+                       || ') lies outside every grid of your area' AS message
+            FROM %s r LEFT JOIN grid g ON g.id = r.grid_id
+            WHERE r.uncertain AND (r.grid_id IS NULL OR NOT g.code""" + IN_SCOPE + ")\nORDER BY r.row_no";
+
+    /**
+     * Staged points that update an existing point: how many, and the first rows whose point lies outside the
+     * caller's area (an update may not reach there).
+     */
+    static final String EXISTING_POINTS = """
+            SELECT count(*) AS existing, count(*) FILTER (WHERE NOT inside) AS outside,
+                   coalesce((array_agg(row_no ORDER BY row_no) FILTER (WHERE NOT inside))[1 : 1000], '{}') AS outside_rows
+            FROM (SELECT r.row_no, coalesce(eg.code, '')""" + IN_SCOPE + """
+             AS inside
+                  FROM %s r JOIN measurement_point mp ON mp.external_id = r.external_id LEFT JOIN grid eg ON eg.id = mp.grid_id) x""";
+
+    static final String SAMPLE_POINTS = """
+            SELECT coalesce(json_agg(x ORDER BY x.row), '[]')::text FROM (
+              SELECT r.row_no AS row, r.external_id, r.code AS type_code, r.name, r.address, r.responsible_unit,
+                     round(ST_X(ST_PointOnSurface(r.geom))::numeric, 7) AS lon, round(ST_Y(ST_PointOnSurface(r.geom))::numeric, 7) AS lat,
+                     CASE WHEN ST_Dimension(r.geom) <> 0 THEN ST_AsText(r.geom) END AS wkt,
+                     CASE WHEN g.code""" + IN_SCOPE + """
+             THEN g.code END AS grid_code,
+                     CASE WHEN EXISTS (SELECT 1 FROM measurement_point mp WHERE mp.external_id = r.external_id) THEN 'update' ELSE 'create' END
+                         AS action
+              FROM %s r LEFT JOIN grid g ON g.id = r.grid_id
+              WHERE r.ctid < CAST(:pages AS tid) AND r.row_no = ANY (CAST(string_to_array(:rows, ',') AS integer[]))) x""";
 
     static final String CREATE_READY_PROBLEMS = """
             CREATE UNLOGGED TABLE %s AS
             SELECT s.row_no, s.external_id, s.code, s.description, s.reported_at, s.status, s.closed_at, s.point_external_id, s.geom,
-                   pc.code IS NOT NULL AS code_ok, gr.id AS grid_id, gr.code AS grid_code, p.id AS existing_id, eg.code AS existing_grid_code,
+                   s.grid_id, gr.code AS grid_code, s.uncertain, p.id AS existing_id, eg.code AS existing_grid_code,
                    mp.id AS point_id, pg.code AS point_grid_code
             FROM %s s
-            LEFT JOIN problem_category pc ON pc.code = s.code
-            """ + GRID_OF_GEOM + """
+            LEFT JOIN grid gr ON gr.id = s.grid_id
             LEFT JOIN problem p ON p.external_id = s.external_id
             LEFT JOIN grid eg ON eg.id = p.grid_id
             LEFT JOIN measurement_point mp ON mp.external_id = s.point_external_id
@@ -66,38 +104,18 @@ final class ImportSql {
 
     static final String INDEX_READY = "CREATE INDEX ON %s (row_no)";
 
-    private static final String IN_SCOPE = " LIKE ANY (string_to_array(:scope, ','))";
-
-    private static final String OUTSIDE_GRIDS = """
-            SELECT row_no, 'location' AS field,
-                   '(' || round(ST_X(ST_PointOnSurface(geom))::numeric, 6) || ', ' || round(ST_Y(ST_PointOnSurface(geom))::numeric, 6)
-                       || ') lies outside every grid of your area' AS message
-            FROM r WHERE grid_id IS NULL OR NOT grid_code""" + IN_SCOPE + "\n";
-
-    private static final String DUPLICATES = """
-            SELECT r.row_no, 'external_id', 'duplicate external_id ' || r.external_id || ' (first in row ' || d.first || ')'
-            FROM r JOIN (SELECT external_id, min(row_no) AS first FROM r GROUP BY external_id HAVING count(*) > 1) d USING (external_id)
-            WHERE r.row_no > d.first
-            """;
-
     private static final String ERRORS_TAIL = """
             )
             SELECT row_no, field, message, (SELECT count(*) FROM e) AS total, (SELECT count(DISTINCT row_no) FROM e) AS bad_rows
             FROM e ORDER BY row_no, field LIMIT :limit""";
 
-    static final String ERRORS_POINTS = "WITH r AS (SELECT * FROM %s), e AS MATERIALIZED (\n" + OUTSIDE_GRIDS + """
-            UNION ALL
-            SELECT row_no, 'type_code', 'unknown point type ' || code FROM r WHERE type_kind IS NULL
-            UNION ALL
-            SELECT row_no, 'location', 'a point of type ' || code || ' needs a ' || type_kind || ' geometry, not a ' || geom_kind
-            FROM r WHERE type_kind <> geom_kind
-            UNION ALL
-            SELECT row_no, 'external_id', 'belongs to an existing point outside your area' FROM r
-            WHERE existing_id IS NOT NULL AND NOT coalesce(existing_grid_code, '')""" + IN_SCOPE + "\nUNION ALL\n" + DUPLICATES + ERRORS_TAIL;
+    /** What only the database knows about problem rows (everything else was checked while reading). */
+    static final String ERRORS_PROBLEMS = "WITH r AS (SELECT * FROM %s), e AS MATERIALIZED (" + """
 
-    static final String ERRORS_PROBLEMS = "WITH r AS (SELECT * FROM %s), e AS MATERIALIZED (\n" + OUTSIDE_GRIDS + """
-            UNION ALL
-            SELECT row_no, 'category_code', 'unknown problem category ' || code FROM r WHERE NOT code_ok
+            SELECT row_no, 'location' AS field,
+                   '(' || round(ST_X(geom)::numeric, 6) || ', ' || round(ST_Y(geom)::numeric, 6) || ') lies outside every grid of your area' AS message
+            FROM r WHERE uncertain AND (grid_id IS NULL OR NOT grid_code""" + IN_SCOPE + """
+            )
             UNION ALL
             SELECT row_no, 'external_id', 'belongs to an existing problem outside your area' FROM r
             WHERE existing_id IS NOT NULL AND NOT coalesce(existing_grid_code, '')""" + IN_SCOPE + """
@@ -107,19 +125,9 @@ final class ImportSql {
             WHERE point_external_id IS NOT NULL AND point_id IS NULL
             UNION ALL
             SELECT row_no, 'point_external_id', 'the point ' || point_external_id || ' lies outside your area' FROM r
-            WHERE point_id IS NOT NULL AND NOT coalesce(point_grid_code, '')""" + IN_SCOPE + "\nUNION ALL\n" + DUPLICATES + ERRORS_TAIL;
+            WHERE point_id IS NOT NULL AND NOT coalesce(point_grid_code, '')""" + IN_SCOPE + ERRORS_TAIL;
 
-    static final String COUNTS = "SELECT count(*) FILTER (WHERE existing_id IS NULL), count(*) FILTER (WHERE existing_id IS NOT NULL) FROM %s";
-
-    static final String SAMPLE_POINTS = """
-            SELECT coalesce(json_agg(x ORDER BY x.row), '[]')::text FROM (
-              SELECT row_no AS row, external_id, code AS type_code, name, address, responsible_unit,
-                     round(ST_X(ST_PointOnSurface(geom))::numeric, 7) AS lon, round(ST_Y(ST_PointOnSurface(geom))::numeric, 7) AS lat,
-                     CASE WHEN geom_kind <> 'POINT' THEN ST_AsText(geom) END AS wkt,
-                     CASE WHEN grid_code""" + IN_SCOPE + """
-             THEN grid_code END AS grid_code,
-                     CASE WHEN existing_id IS NULL THEN 'create' ELSE 'update' END AS action
-              FROM %s ORDER BY row_no LIMIT 20) x""";
+    static final String COUNTS_PROBLEMS = "SELECT count(*) FILTER (WHERE existing_id IS NULL), count(*) FILTER (WHERE existing_id IS NOT NULL) FROM %s";
 
     static final String SAMPLE_PROBLEMS = """
             SELECT coalesce(json_agg(x ORDER BY x.row), '[]')::text FROM (
@@ -128,16 +136,17 @@ final class ImportSql {
                      CASE WHEN grid_code""" + IN_SCOPE + """
              THEN grid_code END AS grid_code,
                      CASE WHEN existing_id IS NULL THEN 'create' ELSE 'update' END AS action
-              FROM %s ORDER BY row_no LIMIT 20) x""";
+              FROM %s WHERE row_no = ANY (CAST(string_to_array(:rows, ',') AS integer[]))) x""";
 
     static final String PREVIEWED = """
             UPDATE import_job SET status = 'PREVIEWED', total_rows = :total, valid_rows = :valid, error_count = :errorCount, creates = :creates,
-                                  updates = :updates, errors = CAST(:errors AS jsonb), sample = CAST(:sample AS jsonb)
+                                  updates = :updates, errors = CAST(:errors AS jsonb), sample = CAST(:sample AS jsonb),
+                                  grid_revision = :gridRevision, codes = ARRAY(SELECT jsonb_array_elements_text(CAST(:codes AS jsonb)))
             WHERE id = :id""";
 
     static final String JOB = """
             SELECT id, kind, file_name, crs, created_by, created_at, status, total_rows, valid_rows, error_count, creates, updates, processed,
-                   errors::text AS errors, sample::text AS sample, failure, committed_at
+                   errors::text AS errors, sample::text AS sample, failure, committed_at, grid_revision
             FROM import_job WHERE id = :id""";
 
     /** Claims a clean preview for committing; nothing claimed = refused. */
@@ -153,28 +162,75 @@ final class ImportSql {
 
     static final String FAILED = "UPDATE import_job SET status = 'FAILED', processed = 0, failure = :failure WHERE id = :id";
 
-    // ------------------------------------------------------------------------------------------ commit of points
+    // ------------------------------------------------------------------------------------------ commit, both kinds
 
-    /** The point triggers whose work the commit does set-based (grid, kind check, map statistics, layer revision). */
-    static final String[] POINT_TRIGGERS = {"measurement_point_assign_grid", "measurement_point_revision",
-            "measurement_point_map_stats_insert_delete", "measurement_point_map_stats_update"};
-    /** The problem triggers replaced set-based (grid, layer revision); the statistics and heat triggers stay on. */
-    static final String[] PROBLEM_TRIGGERS = {"problem_assign_grid", "problem_revision"};
+    /** Held until the commit ends: a plan published meanwhile waits, and one published since the preview is seen. */
+    static final String GRID_REVISION_LOCKED = "SELECT revision FROM layer_revision WHERE layer = 'grids' FOR SHARE";
+
+    static final String BULK_FLAG = "SELECT set_config('civicgrid.bulk_import', 'on', true)";
+
+    static final String BUMP_REVISION = "UPDATE layer_revision SET revision = revision + 1 WHERE layer = :layer";
+
+    // ------------------------------------------------------------------------------------------ commit of points
 
     static final String STATS_LOCK = "SELECT 1 FROM map_stats_clock FOR SHARE";
 
+    /** Other writers of points wait while the commit runs (readers do not): the statistics are computed set-based. */
+    static final String LOCK_POINTS = "LOCK TABLE measurement_point IN SHARE ROW EXCLUSIVE MODE";
+
+    /**
+     * How many of the point types the rows use (KIND:CODE, as the preview checked them) no longer exist with that
+     * geometry kind; those that do are kept so until the commit ends.
+     */
+    static final String POINT_TYPES_CHANGED = """
+            WITH wanted AS (SELECT split_part(c, ':', 1) AS kind, substr(c, strpos(c, ':') + 1) AS code
+                            FROM import_job j CROSS JOIN LATERAL unnest(j.codes) c WHERE j.id = :id),
+            held AS (SELECT pt.code, pt.geometry_kind FROM point_type pt WHERE pt.code IN (SELECT code FROM wanted) FOR SHARE)
+            SELECT count(*) FROM wanted w WHERE NOT EXISTS (SELECT 1 FROM held h WHERE h.code = w.code AND h.geometry_kind = w.kind)""";
+
+    /** The triggers of measurement_point whose work the commit does itself: with any other, it does not bypass triggers. */
+    static final String POINT_TRIGGERS = """
+            SELECT coalesce(string_agg(tgname, ',' ORDER BY tgname), '') FROM pg_trigger
+            WHERE tgrelid = 'measurement_point'::regclass AND NOT tgisinternal""";
+
+    static final String KNOWN_POINT_TRIGGERS = "measurement_point_assign_grid,measurement_point_map_stats_insert_delete,"
+            + "measurement_point_map_stats_update,measurement_point_revision";
+
+    /** Whether this database user may switch off trigger firing (foreign-key checks included) for its transaction. */
+    static final String MAY_SET_REPLICATION_ROLE = "SELECT has_parameter_privilege('session_replication_role', 'SET')";
+
+    static final String REPLICA_ROLE = "SET LOCAL session_replication_role = replica";
+
+    static final String ORIGIN_ROLE = "SET LOCAL session_replication_role = origin";
+
+    /** With triggers off, what the grid_id foreign key would do: every grid exists, and stays until the commit ends. */
+    static final String GRIDS_KEY_SHARE = """
+            WITH wanted AS (SELECT DISTINCT grid_id FROM %s), held AS (SELECT g.id FROM grid g WHERE g.id IN (SELECT grid_id FROM wanted) FOR KEY SHARE)
+            SELECT (SELECT count(*) FROM wanted) - (SELECT count(*) FROM held)""";
+
+    static final String BLOCKS = "SELECT (pg_relation_size(CAST(:table AS regclass)) / current_setting('block_size')::bigint)::bigint";
+
+    /** Before an upsert: the statistics without the points it will update; returns how many points that is. */
     static final String STATS_REMOVE_OLD_POINTS = """
-            UPDATE grid_map_stats s SET points = s.points - o.n, points_lon_sum = s.points_lon_sum - o.lon, points_lat_sum = s.points_lat_sum - o.lat
-            FROM (SELECT mp.grid_id, count(*) AS n, sum(ST_X(ST_PointOnSurface(mp.geom))) AS lon, sum(ST_Y(ST_PointOnSurface(mp.geom))) AS lat
-                  FROM %s r JOIN measurement_point mp ON mp.external_id = r.external_id
-                  WHERE mp.grid_id IS NOT NULL GROUP BY mp.grid_id) o
-            WHERE s.grid_id = o.grid_id""";
+            WITH j AS (SELECT mp.grid_id, mp.geom FROM %s r JOIN measurement_point mp ON mp.external_id = r.external_id),
+            o AS (SELECT grid_id, count(*) AS n, sum(ST_X(ST_PointOnSurface(geom))) AS lon, sum(ST_Y(ST_PointOnSurface(geom))) AS lat
+                  FROM j WHERE grid_id IS NOT NULL GROUP BY grid_id),
+            u AS (UPDATE grid_map_stats s SET points = s.points - o.n, points_lon_sum = s.points_lon_sum - o.lon, points_lat_sum = s.points_lat_sum - o.lat
+                  FROM o WHERE s.grid_id = o.grid_id RETURNING 1)
+            SELECT count(*) FROM j""";
+
+    private static final String BLOCK_RANGE = " WHERE ctid >= CAST(:from AS tid) AND ctid < CAST(:to AS tid)";
+
+    /** A new file (the preview found none of its ids): plain INSERT; an id created since then fails it, and the commit is redone as UPSERT. */
+    static final String INSERT_POINTS = """
+            INSERT INTO measurement_point (external_id, type_code, name, address, responsible_unit, geom, grid_id)
+            SELECT external_id, code, name, address, responsible_unit, geom, grid_id FROM %s""" + BLOCK_RANGE;
 
     static final String UPSERT_POINTS = """
             WITH up AS (
               INSERT INTO measurement_point AS mp (external_id, type_code, name, address, responsible_unit, geom, grid_id)
-              SELECT external_id, code, name, address, responsible_unit, geom, grid_id FROM %s
-              WHERE row_no >= :from AND row_no < :to
+              SELECT external_id, code, name, address, responsible_unit, geom, grid_id FROM %s""" + BLOCK_RANGE + """
+
               ON CONFLICT (external_id) DO UPDATE SET type_code = EXCLUDED.type_code, name = EXCLUDED.name, address = EXCLUDED.address,
                   responsible_unit = EXCLUDED.responsible_unit, geom = EXCLUDED.geom, grid_id = EXCLUDED.grid_id, updated_at = now(),
                   version = mp.version + 1
@@ -184,12 +240,9 @@ final class ImportSql {
     static final String STATS_ADD_NEW_POINTS = """
             INSERT INTO grid_map_stats AS s (grid_id, code, points, points_lon_sum, points_lat_sum)
             SELECT g.id, g.code, a.n, a.lon, a.lat
-            FROM (SELECT grid_id, count(*) AS n, sum(ST_X(ST_PointOnSurface(geom))) AS lon, sum(ST_Y(ST_PointOnSurface(geom))) AS lat
-                  FROM %s WHERE grid_id IS NOT NULL GROUP BY grid_id) a JOIN grid g ON g.id = a.grid_id
+            FROM (SELECT grid_id, sum(n) AS n, sum(lon) AS lon, sum(lat) AS lat FROM %s GROUP BY grid_id) a JOIN grid g ON g.id = a.grid_id
             ON CONFLICT (grid_id) DO UPDATE SET points = s.points + EXCLUDED.points, points_lon_sum = s.points_lon_sum + EXCLUDED.points_lon_sum,
                                                 points_lat_sum = s.points_lat_sum + EXCLUDED.points_lat_sum""";
-
-    static final String BUMP_REVISION = "UPDATE layer_revision SET revision = revision + 1 WHERE layer = :layer";
 
     // ------------------------------------------------------------------------------------------ commit of problems
 
