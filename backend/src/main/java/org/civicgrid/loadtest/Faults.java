@@ -302,13 +302,14 @@ final class Faults {
         if (commit.status() != 202) {
             throw new IllegalStateException("The import commit answered " + commit.status() + " (expected 202, a background commit): " + commit.text());
         }
-        boolean importOpen = waitFor(30_000, 20, () -> holdsLock(appName, "measurement_point"));
+        // (on a saturated machine the background commit may take a while to reach its first write)
+        boolean importOpen = waitFor(90_000, 20, () -> holdsLock(appName, "measurement_point"));
         AtomicReference<WebSession.Response> published = new AtomicReference<>();
         Thread publish = new Thread(() -> published.set(planner.postJson(app, "publish", "/api/planning/drafts/" + draftId + "/publish",
                 Map.of(), Map.of())), "publish");
         publish.setDaemon(true);
         publish.start();
-        boolean publishOpen = waitFor(15_000, 5, () -> published.get() != null || holdsLock(appName, "grid_publication"));
+        boolean publishOpen = waitFor(30_000, 5, () -> published.get() != null || holdsLock(appName, "grid_publication"));
         publishOpen = publishOpen && published.get() == null;
         boolean importStillOpen = holdsLock(appName, "measurement_point");
 
