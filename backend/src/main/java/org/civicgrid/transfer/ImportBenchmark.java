@@ -78,6 +78,7 @@ public class ImportBenchmark {
         }
     }
 
+    private final ImportService imports;
     private final JdbcClient jdbc;
     private final DataSource dataSource;
     private final ApiTokens tokens;
@@ -86,8 +87,9 @@ public class ImportBenchmark {
     private final TransactionTemplate transaction;
     private final int defaultPoints;
 
-    ImportBenchmark(JdbcClient jdbc, DataSource dataSource, ApiTokens tokens, ApplicationContext context, ObjectMapper json,
+    ImportBenchmark(ImportService imports, JdbcClient jdbc, DataSource dataSource, ApiTokens tokens, ApplicationContext context, ObjectMapper json,
                     PlatformTransactionManager transactions, @Value("${civicgrid.bench.import-points:1000000}") int defaultPoints) {
+        this.imports = imports;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.tokens = tokens;
@@ -306,6 +308,7 @@ public class ImportBenchmark {
             boolean mayBypass = mayBypassTriggers();
             long removed = transaction.execute(status -> {
                 jdbc.sql("SELECT 1 FROM map_stats_clock FOR SHARE").query((rs, n) -> 1).list();
+                imports.releaseWaitingAhead();
                 jdbc.sql(ImportSql.LOCK_POINTS).update();
                 jdbc.sql(ImportSql.BULK_FLAG).query((rs, n) -> 1).list();
                 jdbc.sql("""
