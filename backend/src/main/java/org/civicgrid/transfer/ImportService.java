@@ -33,6 +33,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -74,6 +75,8 @@ class ImportService {
     private static final int SPECULATION_SLOTS = 2;
     /** For the joins of a preview or commit of up to a million rows. */
     private static final String WORK_MEM = "SET LOCAL work_mem = '256MB'";
+    /** How long a commit from staging keeps trying for measurement_point's table lock. */
+    private static final Duration LOCK_PATIENCE = Duration.ofMinutes(3);
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
@@ -543,16 +546,30 @@ class ImportService {
     /** The commit in one transaction; on failure nothing is written and the job says why. Returns the elapsed time. */
     Duration runCommit(CurrentUser caller, ImportJob job) {
         Instant started = Instant.now();
+        boolean upsert = job.updates() > 0;
         try {
-            try {
-                transaction.executeWithoutResult(status -> write(caller, job, job.updates() > 0));
-            } catch (DuplicateKeyException e) {
-                // Points with ids of this file were created after the preview: the same commit again, updating them.
-                log.info("Import {}: ids created since the preview; committing again as an upsert", job.id());
+            while (true) {
+                boolean asUpsert = upsert;
+                try {
+                    transaction.executeWithoutResult(status -> write(caller, job, asUpsert));
+                    return Duration.between(started, Instant.now());
+                } catch (DuplicateKeyException e) {
+                    if (upsert) {
+                        throw e;
+                    }
+                    // Points with ids of this file were created after the preview: the same commit again, updating them.
+                    log.info("Import {}: ids created since the preview; committing again as an upsert", job.id());
+                    upsert = true;
+                } catch (CannotAcquireLockException e) {
+                    if (Duration.between(started, Instant.now()).compareTo(LOCK_PATIENCE) > 0) {
+                        throw e;
+                    }
+                    // Another preview's rows written ahead (an open transaction) hold measurement_point: they give way.
+                    log.info("Import {}: measurement_point is held by rows written ahead; releasing them and trying again", job.id());
+                    releaseWaitingAhead();
+                }
                 progress(job.id(), 0);
-                transaction.executeWithoutResult(status -> write(caller, job, true));
             }
-            return Duration.between(started, Instant.now());
         } catch (RuntimeException e) {
             log.warn("Import {} failed: {}", job.id(), e.getMessage());
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -580,7 +597,9 @@ class ImportService {
         if (job.kind() == ImportKind.POINTS) {
             jdbc.sql(ImportSql.STATS_LOCK).query((rs, n) -> 1).list();
             releaseWaitingAhead();
+            jdbc.sql("SET LOCAL lock_timeout = '5s'").update(); // a preview that is still writing ahead is released on the next try
             jdbc.sql(ImportSql.LOCK_POINTS).update();
+            jdbc.sql("SET LOCAL lock_timeout = 0").update();
             long changed = jdbc.sql(ImportSql.POINT_TYPES_CHANGED).param("id", job.id()).query(Long.class).single();
             if (changed > 0) {
                 throw new IllegalStateException(changed + " point types of the file changed after the preview; upload the file again");
