@@ -240,9 +240,10 @@ public class ImportBenchmark {
     /** Upload + preview, then commit until COMMITTED, as a whole-city planner with an API token. */
     private Comparison importOverHttp(Path gz, int points, long fileBytes) throws Exception {
         String token = plannerToken();
+        log.info("Import benchmark: uploading");
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         String base = "http://127.0.0.1:" + port;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
         String boundary = "----civicgrid-bench-" + UUID.randomUUID();
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npoints\r\n"
                 + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"crs\"\r\n\r\nWGS84\r\n"
