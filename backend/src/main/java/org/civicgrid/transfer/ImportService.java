@@ -581,7 +581,9 @@ class ImportService {
     private void write(CurrentUser caller, ImportJob job, boolean upsert) {
         long t0 = System.nanoTime();
         String table = job.kind() == ImportKind.POINTS ? ImportSql.rows(job.id()) : ImportSql.ready(job.id());
-        boolean staged = jdbc.sql("SELECT to_regclass(:t) IS NOT NULL").param("t", table).query(Boolean.class).single();
+        // UNLOGGED: after a database crash the table is there but empty.
+        boolean staged = jdbc.sql("SELECT to_regclass(:t) IS NOT NULL AND (:valid = 0 OR coalesce(pg_relation_size(to_regclass(:t)), 0) > 0)")
+                .param("t", table).param("valid", job.validRows()).query(Boolean.class).single();
         if (!staged) {
             throw new IllegalStateException("the staged rows are gone (database restart); upload the file again");
         }
