@@ -128,6 +128,7 @@ class ImportService {
      * All in one transaction: a file that cannot be read leaves nothing behind.
      */
     ImportJob preview(CurrentUser caller, ImportKind kind, InputCrs crs, ImportSource source) {
+        expireOldPreviews();
         ImportSpeculation ahead = kind == ImportKind.POINTS && writeAhead ? startSpeculation() : null;
         long id;
         try {
@@ -262,6 +263,9 @@ class ImportService {
         }
         long errorCount = errors.count + sqlCounts[0];
         long valid = Math.max(0, total - errors.badRows - sqlCounts[1]);
+        if (errorCount > 0) {
+            dropStaging(id); // a preview with errors is never committed
+        }
         jdbc.sql(ImportSql.PREVIEWED).param("total", total).param("valid", valid).param("errorCount", errorCount).param("creates", creates)
                 .param("updates", updates).param("errors", json.writeValueAsString(shown)).param("sample", sample)
                 .param("gridRevision", grids.revision).param("codes", json.writeValueAsString(stager.usedCodes())).param("id", id).update();
@@ -574,6 +578,7 @@ class ImportService {
             log.warn("Import {} failed: {}", job.id(), e.getMessage());
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             jdbc.sql(ImportSql.FAILED).param("failure", reason.length() > 2000 ? reason.substring(0, 2000) : reason).param("id", job.id()).update();
+            dropStaging(job.id()); // a failed job is not committed again
             throw new ConflictException("The import failed and nothing was written: " + reason);
         }
     }
@@ -666,6 +671,23 @@ class ImportService {
         audit.record("IMPORT_COMMITTED", "import_job", job.id(), null, null, committedDetails(job, created, updated));
         log.info("Import {}: {} created, {} updated in {} ms ({}{})", job.id(), created, updated, (System.nanoTime() - t0) / 1_000_000,
                 upsert ? "upsert" : "insert", replica ? ", foreign keys checked per referenced row" : "");
+    }
+
+    /** The staging tables of a job (those it has). */
+    private void dropStaging(long id) {
+        jdbc.sql("DROP TABLE IF EXISTS " + ImportSql.rows(id) + ", " + ImportSql.border(id) + ", " + ImportSql.sums(id) + ", " + ImportSql.ready(id))
+                .update();
+    }
+
+    /** Previews nobody committed within a day: their staging tables are dropped and they end FAILED. */
+    private void expireOldPreviews() {
+        for (long id : jdbc.sql(ImportSql.EXPIRED_PREVIEWS).query(Long.class).list()) {
+            try {
+                dropStaging(id);
+            } catch (RuntimeException e) {
+                log.warn("Could not drop the staging tables of import {}: {}", id, e.getMessage());
+            }
+        }
     }
 
     /** Whether this database user may turn trigger firing off (superuser, or granted SET on session_replication_role). */

@@ -172,6 +172,11 @@ final class ImportSql {
             UPDATE import_job SET status = 'COMMITTED', processed = :processed, creates = :creates, updates = :updates, committed_at = now()
             WHERE id = :id""";
 
+    /** Marks previews older than a day FAILED and returns them (their staging tables are then dropped). */
+    static final String EXPIRED_PREVIEWS = """
+            UPDATE import_job SET status = 'FAILED', failure = 'the preview expired (not committed within a day); upload the file again'
+            WHERE status = 'PREVIEWED' AND created_at < now() - interval '1 day' RETURNING id""";
+
     static final String FAILED = "UPDATE import_job SET status = 'FAILED', processed = 0, failure = :failure WHERE id = :id";
 
     // ------------------------------------------------------------------------------------------ commit, both kinds

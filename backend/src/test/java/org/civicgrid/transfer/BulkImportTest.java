@@ -234,6 +234,8 @@ class BulkImportTest {
             JsonNode withErrors = upload("bad.geojson", bad.getBytes(StandardCharsets.UTF_8));
             assertThat(withErrors.path("errors").path(0).path("field").asString()).isEqualTo("name");
             assertThat(openImportSessions(0)).as("rows written ahead of a preview with errors are rolled back").isZero();
+            assertThat(jdbc.sql("SELECT to_regclass(?) IS NULL").param("import_rows_" + withErrors.path("id").asLong()).query(Boolean.class).single())
+                    .as("a preview with errors keeps no staging table").isTrue();
 
             // A clean preview waits, its rows written ahead, while a re-import of other points commits from staging.
             JsonNode pending = upload("pending.geojson", geoJson(prefix + "a", 300, 7).getBytes(StandardCharsets.UTF_8));
