@@ -227,6 +227,35 @@ class BulkImportTest {
     }
 
     @Test
+    void csvEncodingsAreRecognisedWhileStreaming() throws Exception {
+        double[] at = jdbc.sql("""
+                SELECT ST_X(ST_PointOnSurface(boundary)), ST_Y(ST_PointOnSurface(boundary)) FROM grid WHERE valid_to IS NULL AND code LIKE ?
+                ORDER BY code LIMIT 1""").param(STREET + "%").query((rs, n) -> new double[] {rs.getDouble(1), rs.getDouble(2)}).single();
+        String prefix = "enc-" + UUID.randomUUID().toString().substring(0, 8);
+        // Long enough that the encoding check reads past its first chunks; the Chinese name sits at the end.
+        StringBuilder csv = new StringBuilder("external_id,type_code,name,lon,lat\n");
+        for (int i = 0; i < 3000; i++) {
+            csv.append(prefix).append("-").append(i).append(",BANK,").append(i < 2999 ? "网点 " + i : "姑苏区银行网点").append(',').append(at[0])
+                    .append(',').append(at[1]).append('\n');
+        }
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] utf8 = csv.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[bom.length + utf8.length];
+        System.arraycopy(bom, 0, withBom, 0, bom.length);
+        System.arraycopy(utf8, 0, withBom, bom.length, utf8.length);
+        for (byte[] content : List.of(csv.toString().getBytes(java.nio.charset.Charset.forName("GB18030")), withBom)) {
+            JsonNode preview = upload("points.csv", content);
+            assertThat(preview.path("errorCount").asInt()).as(preview.path("errors").toString()).isZero();
+            assertThat(preview.path("sample").path(0).path("name").asString()).isEqualTo("网点 0");
+            assertThat(preview.path("sample").path(0).path("external_id").asString()).isEqualTo(prefix + "-0");
+            commitAndWait(preview.path("id").asLong());
+            assertThat(jdbc.sql("SELECT name FROM measurement_point WHERE external_id = ?").param(prefix + "-2999").query(String.class).single())
+                    .isEqualTo("姑苏区银行网点");
+            jdbc.sql("DELETE FROM measurement_point WHERE external_id LIKE ?").param(prefix + "-%").update();
+        }
+    }
+
+    @Test
     void aPreviewWithErrorsLeavesNoSessionOpenAndAPendingPreviewDoesNotHoldUpAnotherImport() throws Exception {
         String prefix = "pend-" + UUID.randomUUID().toString().substring(0, 8);
         try {
