@@ -172,7 +172,7 @@ class ImportService {
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(ImportSql.COPY_ROWS.formatted(rows));
             try {
                 CopyBinary out = new CopyBinary(copy);
-                stager = new ImportStager(kind, caller.scope(), grids, codes, errors, out, ahead);
+                stager = new ImportStager(kind, caller.scope(), grids, codes, errors, out, ahead != null && awaitCopy(ahead) ? ahead : null);
                 total = new ImportParser(kind, crs, stager).parse(source);
                 out.finish();
                 copy.endCopy();
@@ -382,6 +382,15 @@ class ImportService {
         SecurityContext security = SecurityContextHolder.getContext();
         if (ahead != null) {
             ahead.decision.complete(new ImportSpeculation.Decision(true, caller, security, job));
+            try {
+                ahead.done.get(30, TimeUnit.SECONDS); // only statistics, revision, job and audit are left: answer COMMITTED
+                return job(caller, id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // not committed that way (or still finishing): below, from the staging table
+            }
         }
         if (job.totalRows() <= SYNC_COMMIT_ROWS) {
             finishCommit(caller, job, ahead);
@@ -430,7 +439,7 @@ class ImportService {
         }
     }
 
-    /** Starts the session that writes a points preview's rows ahead; null when none is free or it does not start. */
+    /** Starts the session that writes a points preview's rows ahead (its COPY is awaited just before reading); null when none is free. */
     private ImportSpeculation startSpeculation() {
         if (!speculationSlots.tryAcquire()) {
             return null;
@@ -442,14 +451,21 @@ class ImportService {
             speculationSlots.release();
             return null;
         }
+        return ahead;
+    }
+
+    /** The COPY of the rows written ahead, once its session has started it; false (and abandoned) when it does not. */
+    private static boolean awaitCopy(ImportSpeculation ahead) {
         try {
             ahead.attach(ahead.copyReady.get(10, TimeUnit.SECONDS));
-            return ahead;
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.warn("No rows written ahead: {}", e.getMessage());
-            ahead.abandon();
-            return null;
         }
+        ahead.abandon();
+        return false;
     }
 
     /**
@@ -467,14 +483,19 @@ class ImportService {
                 if (ahead.replica) {
                     jdbc.sql(ImportSql.REPLICA_ROLE).update();
                 }
+                CopyIn copy;
                 try {
-                    ahead.copyReady.complete(connection.unwrap(PGConnection.class).getCopyAPI().copyIn(ImportSpeculation.COPY_POINTS));
+                    copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(ImportSpeculation.COPY_POINTS);
                 } catch (SQLException e) {
                     throw new IllegalStateException(e.getMessage(), e);
                 }
+                ahead.copyReady.complete(copy);
                 ImportSpeculation.Decision decision;
                 try {
                     if (!ahead.copyEnded.get(SPECULATION_MINUTES, TimeUnit.MINUTES)) {
+                        if (copy.isActive()) { // the reader gave up waiting for it
+                            copy.cancelCopy();
+                        }
                         throw new IllegalStateException("rows not written ahead");
                     }
                     decision = ahead.decision.get(SPECULATION_MINUTES, TimeUnit.MINUTES);
@@ -483,6 +504,8 @@ class ImportService {
                     throw new IllegalStateException("interrupted", e);
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                     throw new IllegalStateException("no commit within " + SPECULATION_MINUTES + " minutes", e);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("rows not written ahead: " + e.getMessage(), e);
                 }
                 if (!decision.commit()) {
                     throw new IllegalStateException("not committed");
