@@ -27,8 +27,6 @@ import org.civicgrid.problems.Deadlines;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.ConflictException;
 import org.civicgrid.web.NotFoundException;
-import org.locationtech.jts.io.ParseException;
-import org.locationtech.jts.io.WKBReader;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
@@ -336,14 +334,8 @@ class ImportService {
         if (cached != null && cached.revision == revision) {
             return cached;
         }
-        WKBReader wkb = new WKBReader();
-        List<GridIndex.Entry> grids = jdbc.sql(ImportSql.CURRENT_GRIDS).query((rs, n) -> {
-            try {
-                return new GridIndex.Entry(rs.getLong(1), rs.getString(2), wkb.read(rs.getBytes(3)));
-            } catch (ParseException e) {
-                throw new IllegalStateException("grid " + rs.getLong(1) + " has an unreadable boundary", e);
-            }
-        }).list();
+        List<GridIndex.Entry> grids = jdbc.sql(ImportSql.CURRENT_GRIDS)
+                .query((rs, n) -> new GridIndex.Entry(rs.getLong(1), rs.getString(2), rs.getBytes(3))).list();
         GridIndex index = new GridIndex(revision, grids);
         gridCache = new SoftReference<>(index);
         return index;

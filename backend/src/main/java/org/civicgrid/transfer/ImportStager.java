@@ -37,6 +37,7 @@ final class ImportStager implements ImportParser.Sink {
     private final WKBWriter wkb = new WKBWriter(2, ByteOrderValues.LITTLE_ENDIAN, true);
     private final FirstRows firstRows = new FirstRows();
     private final List<ImportError> rowErrors = new ArrayList<>(4);
+    private final String[] gridCode = new String[1];
     private final TreeSet<String> usedCodes = new TreeSet<>();
     /** grid id → {count, sum lon, sum lat} of the certain point rows. */
     private final Map<Long, double[]> sums = new HashMap<>();
@@ -93,10 +94,10 @@ final class ImportStager implements ImportParser.Sink {
         if (location instanceof Point point) {
             x = point.getX();
             y = point.getY();
-            grid = grids.locate(x, y);
+            grid = grids.locate(x, y, gridCode);
         }
         boolean certain = grid != GridIndex.UNCERTAIN;
-        if (certain && (grid == GridIndex.NONE || !scope.covers(grids.code(grid)))) {
+        if (certain && (grid == GridIndex.NONE || !scope.covers(gridCode[0]))) {
             rowErrors.add(new ImportError(row.number, "location", "(" + round6(x) + ", " + round6(y) + ") lies outside every grid of your area"));
         }
         if (!rowErrors.isEmpty()) {
