@@ -18,11 +18,18 @@ final class CopyBinary {
     private static final int WKB_POINT_WITH_SRID = 0x20000001;
 
     private final CopyIn copy;
+    /** Whether to ask after every chunk if the server has already refused the data (else only at the end). */
+    private final boolean checked;
     private byte[] buffer = new byte[CHUNK + 64 * 1024];
     private int position;
 
     CopyBinary(CopyIn copy) {
+        this(copy, false);
+    }
+
+    CopyBinary(CopyIn copy, boolean checked) {
         this.copy = copy;
+        this.checked = checked;
         ensure(SIGNATURE.length + 8);
         System.arraycopy(SIGNATURE, 0, buffer, 0, SIGNATURE.length);
         position = SIGNATURE.length;
@@ -154,6 +161,9 @@ final class CopyBinary {
         }
         try {
             copy.writeToCopy(buffer, 0, position);
+            if (checked) {
+                copy.flushCopy();
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Copying the import into the staging table failed: " + e.getMessage(), e);
         }

@@ -11,8 +11,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
@@ -24,12 +27,11 @@ import org.civicgrid.problems.Deadlines;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.ConflictException;
 import org.civicgrid.web.NotFoundException;
-import org.locationtech.jts.io.ParseException;
-import org.locationtech.jts.io.WKBReader;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -65,8 +67,14 @@ class ImportService {
     /** Commits of more rows than this run in the background; the caller polls GET /api/imports/{id}. */
     static final int SYNC_COMMIT_ROWS = 20_000;
     private static final int SAMPLE_ROWS = 20;
+    /** How long a clean points preview keeps its rows written ahead (an open transaction) waiting for the commit. */
+    static final int SPECULATION_MINUTES = 15;
+    /** At most this many previews keep a session open at once; others are committed from their staging table. */
+    private static final int SPECULATION_SLOTS = 2;
     /** For the joins of a preview or commit of up to a million rows. */
     private static final String WORK_MEM = "SET LOCAL work_mem = '256MB'";
+    /** How long a commit from staging keeps trying for measurement_point's table lock. */
+    private static final Duration LOCK_PATIENCE = Duration.ofMinutes(3);
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
@@ -80,9 +88,19 @@ class ImportService {
         thread.setDaemon(true);
         return thread;
     });
+    private final ExecutorService speculators = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "import-ahead");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Semaphore speculationSlots = new Semaphore(SPECULATION_SLOTS);
+    /** Clean previews whose rows wait, written ahead, for their commit. */
+    private final Map<Long, ImportSpeculation> pending = new ConcurrentHashMap<>();
     private volatile SoftReference<GridIndex> gridCache = new SoftReference<>(null);
     /** Whether a commit may switch off trigger firing where the database user may; tests turn it off to take the other path. */
     volatile boolean bypassTriggers = true;
+    /** Whether clean points previews write their rows ahead; tests turn it off to take the staging-table commit. */
+    volatile boolean writeAhead = true;
 
     ImportService(DataSource dataSource, JdbcClient jdbc, PlatformTransactionManager transactions, AuditTrail audit, Deadlines deadlines,
                   ObjectMapper json) {
@@ -98,7 +116,9 @@ class ImportService {
 
     @PreDestroy
     void stop() {
+        pending.values().forEach(ImportSpeculation::abandon);
         background.shutdownNow();
+        speculators.shutdown();
     }
 
     /**
@@ -106,11 +126,30 @@ class ImportService {
      * All in one transaction: a file that cannot be read leaves nothing behind.
      */
     ImportJob preview(CurrentUser caller, ImportKind kind, InputCrs crs, ImportSource source) {
-        Long id = transaction.execute(status -> stage(caller, kind, crs, source));
-        return job(caller, id);
+        expireOldPreviews();
+        ImportSpeculation ahead = kind == ImportKind.POINTS && writeAhead ? startSpeculation() : null;
+        long id;
+        try {
+            id = transaction.execute(status -> stage(caller, kind, crs, source, ahead));
+        } catch (RuntimeException e) {
+            if (ahead != null) {
+                ahead.abandon();
+            }
+            throw e;
+        }
+        ImportJob job = job(caller, id);
+        if (ahead != null) {
+            if (ahead.copyEnded.getNow(false) && job.errorCount() == 0) {
+                ahead.jobId = id;
+                pending.put(id, ahead);
+            } else {
+                ahead.abandon();
+            }
+        }
+        return job;
     }
 
-    private long stage(CurrentUser caller, ImportKind kind, InputCrs crs, ImportSource source) {
+    private long stage(CurrentUser caller, ImportKind kind, InputCrs crs, ImportSource source, ImportSpeculation ahead) {
         long t0 = System.nanoTime();
         jdbc.sql("SET LOCAL synchronous_commit = off").update(); // staging only: a crash loses the preview, never data
         jdbc.sql(WORK_MEM).update();
@@ -131,10 +170,13 @@ class ImportService {
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(ImportSql.COPY_ROWS.formatted(rows));
             try {
                 CopyBinary out = new CopyBinary(copy);
-                stager = new ImportStager(kind, caller.scope(), grids, codes, errors, out);
+                stager = new ImportStager(kind, caller.scope(), grids, codes, errors, out, ahead != null && awaitCopy(ahead) ? ahead : null);
                 total = new ImportParser(kind, crs, stager).parse(source);
                 out.finish();
                 copy.endCopy();
+                if (ahead != null && !ahead.endCopy()) {
+                    log.info("Import {}: rows not written ahead ({}); the commit will use the staging table", id, ahead.failure());
+                }
             } finally {
                 if (copy.isActive()) {
                     copy.cancelCopy();
@@ -144,8 +186,15 @@ class ImportService {
             throw new IllegalStateException("Copying the import into the staging table failed: " + e.getMessage(), e);
         }
         long t2 = System.nanoTime();
+        String border = ImportSql.border(id);
+        jdbc.sql(ImportSql.CREATE_BORDER.formatted(border)).update();
         if (stager.uncertain() > 0) {
-            jdbc.sql(ImportSql.RESOLVE_UNCERTAIN.formatted(rows)).update();
+            if (stager.border() != null) {
+                copyBorder(connection, border, stager.border());
+            } else {
+                jdbc.sql(ImportSql.FILL_BORDER.formatted(border, rows)).update();
+            }
+            jdbc.sql(ImportSql.RESOLVE_BORDER.formatted(border)).update();
         }
         String scope = caller.scope().codePatterns();
         List<ImportError> sqlErrors = new ArrayList<>();
@@ -153,22 +202,25 @@ class ImportService {
         long creates;
         long updates;
         String sample;
-        String pages = stager.uncertain() > 0 ? "(4294967294,0)" : "(" + SAMPLE_ROWS + ",0)"; // rows lie in file order until updated
+        String pages = "(" + SAMPLE_ROWS + ",0)"; // the staging table is never updated: its rows lie in file order
         String sampleRows = stager.firstStagedRows().stream().map(String::valueOf).collect(Collectors.joining(","));
         if (kind == ImportKind.POINTS) {
             String sums = ImportSql.sums(id);
             jdbc.sql(ImportSql.CREATE_SUMS.formatted(sums)).update();
             copySums(connection, sums, stager.sums());
             if (stager.uncertain() > 0) {
-                jdbc.sql(ImportSql.SUM_UNCERTAIN.formatted(sums, rows)).update();
-                jdbc.sql(ImportSql.UNCERTAIN_OUTSIDE.formatted(rows)).param("scope", scope).query((rs, n) -> {
+                jdbc.sql(ImportSql.SUM_BORDER.formatted(sums, border)).update();
+                jdbc.sql(ImportSql.BORDER_OUTSIDE.formatted(border)).param("scope", scope).query((rs, n) -> {
                     sqlErrors.add(new ImportError(rs.getInt(1), rs.getString(2), rs.getString(3)));
                     return null;
                 }).list();
                 sqlCounts[0] += sqlErrors.size();
                 sqlCounts[1] += sqlErrors.size();
             }
-            Map<String, Object> existing = jdbc.sql(ImportSql.EXISTING_POINTS.formatted(rows)).param("scope", scope).query().singleRow();
+            // Rows written ahead went in under measurement_point's unique index: none of their ids exists.
+            Map<String, Object> existing = ahead != null && ahead.copyEnded.getNow(false)
+                    ? Map.of("existing", 0L, "outside", 0L)
+                    : jdbc.sql(ImportSql.EXISTING_POINTS.formatted(rows)).param("scope", scope).query().singleRow();
             long outside = ((Number) existing.get("outside")).longValue();
             if (outside > 0) {
                 try {
@@ -183,12 +235,12 @@ class ImportService {
             }
             updates = ((Number) existing.get("existing")).longValue();
             creates = stager.staged() - updates;
-            sample = jdbc.sql(ImportSql.SAMPLE_POINTS.formatted(rows)).param("scope", scope).param("pages", pages).param("rows", sampleRows)
+            sample = jdbc.sql(ImportSql.SAMPLE_POINTS.formatted(rows, border)).param("scope", scope).param("pages", pages).param("rows", sampleRows)
                     .query(String.class).single();
         } else {
             String ready = ImportSql.ready(id);
-            jdbc.sql(ImportSql.CREATE_READY_PROBLEMS.formatted(ready, rows)).update();
-            jdbc.sql("DROP TABLE " + rows).update();
+            jdbc.sql(ImportSql.CREATE_READY_PROBLEMS.formatted(ready, rows, border)).update();
+            jdbc.sql("DROP TABLE " + rows + ", " + border).update();
             jdbc.sql(ImportSql.INDEX_READY.formatted(ready)).update();
             sqlErrors.addAll(jdbc.sql(ImportSql.ERRORS_PROBLEMS.formatted(ready)).param("scope", scope).param("limit", MAX_ERRORS_SHOWN)
                     .query((rs, n) -> {
@@ -209,6 +261,9 @@ class ImportService {
         }
         long errorCount = errors.count + sqlCounts[0];
         long valid = Math.max(0, total - errors.badRows - sqlCounts[1]);
+        if (errorCount > 0) {
+            dropStaging(id); // a preview with errors is never committed
+        }
         jdbc.sql(ImportSql.PREVIEWED).param("total", total).param("valid", valid).param("errorCount", errorCount).param("creates", creates)
                 .param("updates", updates).param("errors", json.writeValueAsString(shown)).param("sample", sample)
                 .param("gridRevision", grids.revision).param("codes", json.writeValueAsString(stager.usedCodes())).param("id", id).update();
@@ -216,6 +271,32 @@ class ImportService {
                 id, total, (t2 - t1) / 1_000_000, grids.size(), stager.uncertain(), (System.nanoTime() - t2) / 1_000_000);
         log.debug("Import {}: set-up {} ms", id, (t1 - t0) / 1_000_000);
         return id;
+    }
+
+    /** The rows whose grid the database decides, kept while reading, into the job's border table. */
+    private static void copyBorder(Connection connection, String table, List<Object[]> rows) {
+        org.locationtech.jts.io.WKBWriter wkb = new org.locationtech.jts.io.WKBWriter(2, org.locationtech.jts.io.ByteOrderValues.LITTLE_ENDIAN, true);
+        try {
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "COPY " + table + " (row_no, external_id, geom) FROM STDIN (FORMAT binary)");
+            try {
+                CopyBinary out = new CopyBinary(copy);
+                for (Object[] row : rows) {
+                    out.startRow(3);
+                    out.int4((Integer) row[0]);
+                    out.text((String) row[1]);
+                    out.bytes(wkb.write((org.locationtech.jts.geom.Geometry) row[2]));
+                }
+                out.finish();
+                copy.endCopy();
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Copying the border rows failed: " + e.getMessage(), e);
+        }
     }
 
     /** The per-grid sums of the rows whose grid was found while reading, into the job's sums table. */
@@ -253,14 +334,8 @@ class ImportService {
         if (cached != null && cached.revision == revision) {
             return cached;
         }
-        WKBReader wkb = new WKBReader();
-        List<GridIndex.Entry> grids = jdbc.sql(ImportSql.CURRENT_GRIDS).query((rs, n) -> {
-            try {
-                return new GridIndex.Entry(rs.getLong(1), rs.getString(2), wkb.read(rs.getBytes(3)));
-            } catch (ParseException e) {
-                throw new IllegalStateException("grid " + rs.getLong(1) + " has an unreadable boundary", e);
-            }
-        }).list();
+        List<GridIndex.Entry> grids = jdbc.sql(ImportSql.CURRENT_GRIDS)
+                .query((rs, n) -> new GridIndex.Entry(rs.getLong(1), rs.getString(2), rs.getBytes(3))).list();
         GridIndex index = new GridIndex(revision, grids);
         gridCache = new SoftReference<>(index);
         return index;
@@ -295,14 +370,27 @@ class ImportService {
         if (claimed == 0) {
             throw new ConflictException("The import is " + job.status() + ", not a preview waiting to be committed");
         }
+        ImportSpeculation ahead = pending.remove(id);
+        SecurityContext security = SecurityContextHolder.getContext();
+        if (ahead != null) {
+            ahead.decision.complete(new ImportSpeculation.Decision(true, caller, security, job));
+            try {
+                ahead.done.get(30, TimeUnit.SECONDS); // only statistics, revision, job and audit are left: answer COMMITTED
+                return job(caller, id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // not committed that way (or still finishing): below, from the staging table
+            }
+        }
         if (job.totalRows() <= SYNC_COMMIT_ROWS) {
-            runCommit(caller, job);
+            finishCommit(caller, job, ahead);
         } else {
-            SecurityContext security = SecurityContextHolder.getContext();
             background.submit(() -> {
                 SecurityContextHolder.setContext(security);
                 try {
-                    runCommit(caller, job);
+                    finishCommit(caller, job, ahead);
                 } catch (RuntimeException e) {
                     // the job says FAILED and why
                 } finally {
@@ -313,23 +401,199 @@ class ImportService {
         return job(caller, id);
     }
 
+    /** Waits for the rows written ahead to be committed; without them, or when that failed, commits from the staging table. */
+    private void finishCommit(CurrentUser caller, ImportJob job, ImportSpeculation ahead) {
+        if (ahead != null) {
+            try {
+                ahead.done.get();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                log.info("Import {}: the rows written ahead were not committed ({}); committing from the staging table", job.id(),
+                        e.getCause().getMessage());
+            }
+        }
+        runCommit(caller, job);
+    }
+
+    /**
+     * Rolls back the rows other previews wrote ahead and keep waiting for their commit: their open transactions would
+     * hold off the table lock of a commit from staging for up to {@link #SPECULATION_MINUTES}. Those imports are
+     * then committed from their staging table.
+     */
+    void releaseWaitingAhead() {
+        for (Map.Entry<Long, ImportSpeculation> entry : pending.entrySet()) {
+            if (pending.remove(entry.getKey(), entry.getValue())) {
+                entry.getValue().decision.complete(new ImportSpeculation.Decision(false, null, null, null));
+            }
+        }
+    }
+
+    /** Starts the session that writes a points preview's rows ahead (its COPY is awaited just before reading); null when none is free. */
+    private ImportSpeculation startSpeculation() {
+        if (!speculationSlots.tryAcquire()) {
+            return null;
+        }
+        ImportSpeculation ahead = new ImportSpeculation();
+        try {
+            speculators.submit(() -> runSpeculation(ahead));
+        } catch (RuntimeException e) {
+            speculationSlots.release();
+            return null;
+        }
+        return ahead;
+    }
+
+    /** The COPY of the rows written ahead, once its session has started it; false (and abandoned) when it does not. */
+    private static boolean awaitCopy(ImportSpeculation ahead) {
+        try {
+            ahead.attach(ahead.copyReady.get(10, TimeUnit.SECONDS));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("No rows written ahead: {}", e.getMessage());
+        }
+        ahead.abandon();
+        return false;
+    }
+
+    /**
+     * The session of rows written ahead: one transaction that COPYs the rows into measurement_point while the file is
+     * read, then waits for the user's decision and either finishes the import (statistics, revision, job, audit) and
+     * commits, or rolls back.
+     */
+    private void runSpeculation(ImportSpeculation ahead) {
+        try {
+            transaction.executeWithoutResult(status -> {
+                Connection connection = DataSourceUtils.getConnection(dataSource);
+                jdbc.sql(ImportSql.BULK_FLAG).query((rs, n) -> 1).list();
+                jdbc.sql("SET LOCAL lock_timeout = '2s'").update(); // an id another transaction is writing: give up, commit from staging
+                ahead.replica = bypassTriggers && mayBypassTriggers();
+                if (ahead.replica) {
+                    jdbc.sql(ImportSql.REPLICA_ROLE).update();
+                }
+                CopyIn copy;
+                try {
+                    copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(ImportSpeculation.COPY_POINTS);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+                ahead.copyReady.complete(copy);
+                ImportSpeculation.Decision decision;
+                try {
+                    if (!ahead.copyEnded.get(SPECULATION_MINUTES, TimeUnit.MINUTES)) {
+                        if (copy.isActive()) { // the reader gave up waiting for it
+                            copy.cancelCopy();
+                        }
+                        throw new IllegalStateException("rows not written ahead");
+                    }
+                    decision = ahead.decision.get(SPECULATION_MINUTES, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException("no commit within " + SPECULATION_MINUTES + " minutes", e);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("rows not written ahead: " + e.getMessage(), e);
+                }
+                if (!decision.commit()) {
+                    throw new IllegalStateException("not committed");
+                }
+                SecurityContextHolder.setContext(decision.security());
+                jdbc.sql("SET LOCAL lock_timeout = 0").update();
+                finishAhead(decision.job(), ahead.replica);
+            });
+            ahead.done.complete(null);
+        } catch (RuntimeException e) {
+            ahead.copyReady.completeExceptionally(e);
+            ahead.done.completeExceptionally(e);
+        } finally {
+            pending.remove(ahead.jobId, ahead);
+            SecurityContextHolder.clearContext();
+            speculationSlots.release();
+        }
+    }
+
+    /** The rest of a commit whose rows were written ahead, in their transaction. */
+    private void finishAhead(ImportJob job, boolean replica) {
+        long t0 = System.nanoTime();
+        String rows = ImportSql.rows(job.id());
+        String sums = ImportSql.sums(job.id());
+        long gridRevision = jdbc.sql(ImportSql.GRID_REVISION_LOCKED).query(Long.class).single();
+        if (job.gridRevision() == null || job.gridRevision() != gridRevision) {
+            throw new IllegalStateException("the grids changed after the preview (a plan was published); upload the file again");
+        }
+        jdbc.sql(ImportSql.STATS_LOCK).query((rs, n) -> 1).list();
+        long changed = jdbc.sql(ImportSql.POINT_TYPES_CHANGED).param("id", job.id()).query(Long.class).single();
+        if (changed > 0) {
+            throw new IllegalStateException(changed + " point types of the file changed after the preview; upload the file again");
+        }
+        if (replica) {
+            long missing = jdbc.sql(ImportSql.GRIDS_KEY_SHARE.formatted(sums)).query(Long.class).single();
+            if (missing != 0) {
+                throw new IllegalStateException(missing + " grids of the import no longer exist; upload the file again");
+            }
+        }
+        jdbc.sql(ImportSql.GRID_OF_BORDER_AHEAD.formatted(ImportSql.border(job.id()))).update();
+        jdbc.sql(ImportSql.STATS_ADD_NEW_POINTS.formatted(sums)).update();
+        if (replica) {
+            jdbc.sql(ImportSql.ORIGIN_ROLE).update();
+        }
+        jdbc.sql(ImportSql.BUMP_REVISION).param("layer", "points").update();
+        jdbc.sql("DROP TABLE " + rows + ", " + sums + ", " + ImportSql.border(job.id())).update();
+        long created = job.validRows();
+        jdbc.sql(ImportSql.COMMITTED).param("processed", created).param("creates", created).param("updates", 0).param("id", job.id()).update();
+        audit.record("IMPORT_COMMITTED", "import_job", job.id(), null, null, committedDetails(job, created, 0));
+        log.info("Import {}: {} created (written ahead; finished in {} ms{})", job.id(), created, (System.nanoTime() - t0) / 1_000_000,
+                replica ? ", foreign keys checked per referenced row" : "");
+    }
+
+    private static Map<String, Object> committedDetails(ImportJob job, long created, long updated) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("kind", job.kind().name());
+        details.put("fileName", job.fileName());
+        details.put("crs", job.crs());
+        details.put("rows", created + updated);
+        details.put("created", created);
+        details.put("updated", updated);
+        return details;
+    }
+
     /** The commit in one transaction; on failure nothing is written and the job says why. Returns the elapsed time. */
     Duration runCommit(CurrentUser caller, ImportJob job) {
         Instant started = Instant.now();
+        boolean upsert = job.updates() > 0;
         try {
-            try {
-                transaction.executeWithoutResult(status -> write(caller, job, job.updates() > 0));
-            } catch (DuplicateKeyException e) {
-                // Points with ids of this file were created after the preview: the same commit again, updating them.
-                log.info("Import {}: ids created since the preview; committing again as an upsert", job.id());
+            while (true) {
+                boolean asUpsert = upsert;
+                try {
+                    transaction.executeWithoutResult(status -> write(caller, job, asUpsert));
+                    return Duration.between(started, Instant.now());
+                } catch (DuplicateKeyException e) {
+                    if (upsert) {
+                        throw e;
+                    }
+                    // Points with ids of this file were created after the preview: the same commit again, updating them.
+                    log.info("Import {}: ids created since the preview; committing again as an upsert", job.id());
+                    upsert = true;
+                } catch (CannotAcquireLockException e) {
+                    if (Duration.between(started, Instant.now()).compareTo(LOCK_PATIENCE) > 0) {
+                        throw e;
+                    }
+                    // Another preview's rows written ahead (an open transaction) hold measurement_point: they give way.
+                    log.info("Import {}: measurement_point is held by rows written ahead; releasing them and trying again", job.id());
+                    releaseWaitingAhead();
+                }
                 progress(job.id(), 0);
-                transaction.executeWithoutResult(status -> write(caller, job, true));
             }
-            return Duration.between(started, Instant.now());
         } catch (RuntimeException e) {
             log.warn("Import {} failed: {}", job.id(), e.getMessage());
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             jdbc.sql(ImportSql.FAILED).param("failure", reason.length() > 2000 ? reason.substring(0, 2000) : reason).param("id", job.id()).update();
+            dropStaging(job.id()); // a failed job is not committed again
             throw new ConflictException("The import failed and nothing was written: " + reason);
         }
     }
@@ -337,7 +601,9 @@ class ImportService {
     private void write(CurrentUser caller, ImportJob job, boolean upsert) {
         long t0 = System.nanoTime();
         String table = job.kind() == ImportKind.POINTS ? ImportSql.rows(job.id()) : ImportSql.ready(job.id());
-        boolean staged = jdbc.sql("SELECT to_regclass(:t) IS NOT NULL").param("t", table).query(Boolean.class).single();
+        // UNLOGGED: after a database crash the table is there but empty.
+        boolean staged = jdbc.sql("SELECT to_regclass(:t) IS NOT NULL AND (:valid = 0 OR coalesce(pg_relation_size(to_regclass(:t)), 0) > 0)")
+                .param("t", table).param("valid", job.validRows()).query(Boolean.class).single();
         if (!staged) {
             throw new IllegalStateException("the staged rows are gone (database restart); upload the file again");
         }
@@ -352,7 +618,10 @@ class ImportService {
         boolean replica = false;
         if (job.kind() == ImportKind.POINTS) {
             jdbc.sql(ImportSql.STATS_LOCK).query((rs, n) -> 1).list();
+            releaseWaitingAhead();
+            jdbc.sql("SET LOCAL lock_timeout = '5s'").update(); // a preview that is still writing ahead is released on the next try
             jdbc.sql(ImportSql.LOCK_POINTS).update();
+            jdbc.sql("SET LOCAL lock_timeout = 0").update();
             long changed = jdbc.sql(ImportSql.POINT_TYPES_CHANGED).param("id", job.id()).query(Long.class).single();
             if (changed > 0) {
                 throw new IllegalStateException(changed + " point types of the file changed after the preview; upload the file again");
@@ -373,12 +642,12 @@ class ImportService {
                 String fromTid = "(" + from + ",0)";
                 String toTid = "(" + Math.min(from + step, 4294967294L) + ",0)";
                 if (upsert) {
-                    long[] done = jdbc.sql(ImportSql.UPSERT_POINTS.formatted(table)).param("from", fromTid).param("to", toTid)
+                    long[] done = jdbc.sql(ImportSql.UPSERT_POINTS.formatted(table, ImportSql.border(job.id()))).param("from", fromTid).param("to", toTid)
                             .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
                     created += done[0];
                     updated += done[1];
                 } else {
-                    created += jdbc.sql(ImportSql.INSERT_POINTS.formatted(table)).param("from", fromTid).param("to", toTid).update();
+                    created += jdbc.sql(ImportSql.INSERT_POINTS.formatted(table, ImportSql.border(job.id()))).param("from", fromTid).param("to", toTid).update();
                 }
                 progress(job.id(), created + updated);
             }
@@ -390,7 +659,7 @@ class ImportService {
                 throw new IllegalStateException("updated " + updated + " points but found " + existing + " before; commit again");
             }
             jdbc.sql(ImportSql.BUMP_REVISION).param("layer", "points").update();
-            jdbc.sql("DROP TABLE " + sums).update();
+            jdbc.sql("DROP TABLE " + sums + ", " + ImportSql.border(job.id())).update();
         } else {
             jdbc.sql("SET CONSTRAINTS ALL IMMEDIATE").update();
             int maxRow = jdbc.sql("SELECT coalesce(max(row_no), 0) FROM " + table).query(Integer.class).single();
@@ -414,16 +683,26 @@ class ImportService {
         jdbc.sql("DROP TABLE " + table).update();
         jdbc.sql(ImportSql.COMMITTED).param("processed", created + updated).param("creates", created).param("updates", updated)
                 .param("id", job.id()).update();
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("kind", job.kind().name());
-        details.put("fileName", job.fileName());
-        details.put("crs", job.crs());
-        details.put("rows", created + updated);
-        details.put("created", created);
-        details.put("updated", updated);
-        audit.record("IMPORT_COMMITTED", "import_job", job.id(), null, null, details);
+        audit.record("IMPORT_COMMITTED", "import_job", job.id(), null, null, committedDetails(job, created, updated));
         log.info("Import {}: {} created, {} updated in {} ms ({}{})", job.id(), created, updated, (System.nanoTime() - t0) / 1_000_000,
                 upsert ? "upsert" : "insert", replica ? ", foreign keys checked per referenced row" : "");
+    }
+
+    /** The staging tables of a job (those it has). */
+    private void dropStaging(long id) {
+        jdbc.sql("DROP TABLE IF EXISTS " + ImportSql.rows(id) + ", " + ImportSql.border(id) + ", " + ImportSql.sums(id) + ", " + ImportSql.ready(id))
+                .update();
+    }
+
+    /** Previews nobody committed within a day: their staging tables are dropped and they end FAILED. */
+    private void expireOldPreviews() {
+        for (long id : jdbc.sql(ImportSql.EXPIRED_PREVIEWS).query(Long.class).list()) {
+            try {
+                dropStaging(id);
+            } catch (RuntimeException e) {
+                log.warn("Could not drop the staging tables of import {}: {}", id, e.getMessage());
+            }
+        }
     }
 
     /** Whether this database user may turn trigger firing off (superuser, or granted SET on session_replication_role). */

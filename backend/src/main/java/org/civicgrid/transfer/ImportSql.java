@@ -3,8 +3,9 @@ package org.civicgrid.transfer;
 /**
  * The SQL of an import. A job's rows live in UNLOGGED tables named after the job id (a number from the database,
  * so the only text put into an identifier): import_rows_N as the file is read (binary COPY, the grid found
- * while reading), import_sums_N with the per-grid sums of a points import, import_ready_N with the lookups of a
- * problems import. Every value is bound.
+ * while reading), import_border_N with the few rows whose grid the database decides (geometries other than
+ * points, points on a grid border) and that grid, import_sums_N with the per-grid sums of a points import,
+ * import_ready_N with the lookups of a problems import. Every value is bound.
  */
 final class ImportSql {
 
@@ -17,6 +18,10 @@ final class ImportSql {
 
     static String sums(long job) {
         return "import_sums_" + job;
+    }
+
+    static String border(long job) {
+        return "import_border_" + job;
     }
 
     static String ready(long job) {
@@ -47,25 +52,31 @@ final class ImportSql {
 
     static final String COPY_ROWS = "COPY %s FROM STDIN (FORMAT binary)";
 
-    /** Rows whose grid was not decided while reading: the database's own rule. */
-    static final String RESOLVE_UNCERTAIN = "UPDATE %s SET grid_id = grid_for_geometry(geom) WHERE uncertain";
+    static final String CREATE_BORDER = """
+            CREATE UNLOGGED TABLE %s (row_no integer NOT NULL, external_id text NOT NULL, geom geometry NOT NULL, grid_id bigint)""";
+
+    /** Too many such rows to keep in memory while reading: taken from the staging table instead. */
+    static final String FILL_BORDER = "INSERT INTO %s (row_no, external_id, geom) SELECT row_no, external_id, geom FROM %s WHERE uncertain";
+
+    /** The database's own rule for the rows whose grid was not decided while reading. */
+    static final String RESOLVE_BORDER = "UPDATE %s SET grid_id = grid_for_geometry(geom)";
 
     static final String CREATE_SUMS = "CREATE UNLOGGED TABLE %s (grid_id bigint NOT NULL, n bigint NOT NULL, lon float8 NOT NULL, lat float8 NOT NULL)";
 
-    static final String SUM_UNCERTAIN = """
+    static final String SUM_BORDER = """
             INSERT INTO %s (grid_id, n, lon, lat)
             SELECT grid_id, count(*), sum(ST_X(ST_PointOnSurface(geom))), sum(ST_Y(ST_PointOnSurface(geom))) FROM %s
-            WHERE uncertain AND grid_id IS NOT NULL GROUP BY grid_id""";
+            WHERE grid_id IS NOT NULL GROUP BY grid_id""";
 
     private static final String IN_SCOPE = " LIKE ANY (string_to_array(:scope, ','))";
 
-    /** Uncertain rows (grid from the database) in no grid of the caller's area. */
-    static final String UNCERTAIN_OUTSIDE = """
-            SELECT r.row_no, 'location' AS field,
-                   '(' || round(ST_X(ST_PointOnSurface(r.geom))::numeric, 6) || ', ' || round(ST_Y(ST_PointOnSurface(r.geom))::numeric, 6)
+    /** Border rows (grid from the database) in no grid of the caller's area. */
+    static final String BORDER_OUTSIDE = """
+            SELECT b.row_no, 'location' AS field,
+                   '(' || round(ST_X(ST_PointOnSurface(b.geom))::numeric, 6) || ', ' || round(ST_Y(ST_PointOnSurface(b.geom))::numeric, 6)
                        || ') lies outside every grid of your area' AS message
-            FROM %s r LEFT JOIN grid g ON g.id = r.grid_id
-            WHERE r.uncertain AND (r.grid_id IS NULL OR NOT g.code""" + IN_SCOPE + ")\nORDER BY r.row_no";
+            FROM %s b LEFT JOIN grid g ON g.id = b.grid_id
+            WHERE b.grid_id IS NULL OR NOT g.code""" + IN_SCOPE + "\nORDER BY b.row_no";
 
     /**
      * Staged points that update an existing point: how many, and the first rows whose point lies outside the
@@ -87,16 +98,17 @@ final class ImportSql {
              THEN g.code END AS grid_code,
                      CASE WHEN EXISTS (SELECT 1 FROM measurement_point mp WHERE mp.external_id = r.external_id) THEN 'update' ELSE 'create' END
                          AS action
-              FROM %s r LEFT JOIN grid g ON g.id = r.grid_id
+              FROM %s r LEFT JOIN %s b ON b.row_no = r.row_no LEFT JOIN grid g ON g.id = coalesce(b.grid_id, r.grid_id)
               WHERE r.ctid < CAST(:pages AS tid) AND r.row_no = ANY (CAST(string_to_array(:rows, ',') AS integer[]))) x""";
 
     static final String CREATE_READY_PROBLEMS = """
             CREATE UNLOGGED TABLE %s AS
             SELECT s.row_no, s.external_id, s.code, s.description, s.reported_at, s.status, s.closed_at, s.point_external_id, s.geom,
-                   s.grid_id, gr.code AS grid_code, s.uncertain, p.id AS existing_id, eg.code AS existing_grid_code,
-                   mp.id AS point_id, pg.code AS point_grid_code
+                   coalesce(b.grid_id, s.grid_id) AS grid_id, gr.code AS grid_code, s.uncertain, p.id AS existing_id,
+                   eg.code AS existing_grid_code, mp.id AS point_id, pg.code AS point_grid_code
             FROM %s s
-            LEFT JOIN grid gr ON gr.id = s.grid_id
+            LEFT JOIN %s b ON b.row_no = s.row_no
+            LEFT JOIN grid gr ON gr.id = coalesce(b.grid_id, s.grid_id)
             LEFT JOIN problem p ON p.external_id = s.external_id
             LEFT JOIN grid eg ON eg.id = p.grid_id
             LEFT JOIN measurement_point mp ON mp.external_id = s.point_external_id
@@ -160,6 +172,11 @@ final class ImportSql {
             UPDATE import_job SET status = 'COMMITTED', processed = :processed, creates = :creates, updates = :updates, committed_at = now()
             WHERE id = :id""";
 
+    /** Marks previews older than a day FAILED and returns them (their staging tables are then dropped). */
+    static final String EXPIRED_PREVIEWS = """
+            UPDATE import_job SET status = 'FAILED', failure = 'the preview expired (not committed within a day); upload the file again'
+            WHERE status = 'PREVIEWED' AND created_at < now() - interval '1 day' RETURNING id""";
+
     static final String FAILED = "UPDATE import_job SET status = 'FAILED', processed = 0, failure = :failure WHERE id = :id";
 
     // ------------------------------------------------------------------------------------------ commit, both kinds
@@ -219,23 +236,29 @@ final class ImportSql {
                   FROM o WHERE s.grid_id = o.grid_id RETURNING 1)
             SELECT count(*) FROM j""";
 
-    private static final String BLOCK_RANGE = " WHERE ctid >= CAST(:from AS tid) AND ctid < CAST(:to AS tid)";
+    private static final String BLOCK_RANGE = " WHERE r.ctid >= CAST(:from AS tid) AND r.ctid < CAST(:to AS tid)";
 
     /** A new file (the preview found none of its ids): plain INSERT; an id created since then fails it, and the commit is redone as UPSERT. */
     static final String INSERT_POINTS = """
             INSERT INTO measurement_point (external_id, type_code, name, address, responsible_unit, geom, grid_id)
-            SELECT external_id, code, name, address, responsible_unit, geom, grid_id FROM %s""" + BLOCK_RANGE;
+            SELECT r.external_id, r.code, r.name, r.address, r.responsible_unit, r.geom, coalesce(b.grid_id, r.grid_id)
+            FROM %s r LEFT JOIN %s b ON b.row_no = r.row_no""" + BLOCK_RANGE;
 
     static final String UPSERT_POINTS = """
             WITH up AS (
               INSERT INTO measurement_point AS mp (external_id, type_code, name, address, responsible_unit, geom, grid_id)
-              SELECT external_id, code, name, address, responsible_unit, geom, grid_id FROM %s""" + BLOCK_RANGE + """
+              SELECT r.external_id, r.code, r.name, r.address, r.responsible_unit, r.geom, coalesce(b.grid_id, r.grid_id)
+              FROM %s r LEFT JOIN %s b ON b.row_no = r.row_no""" + BLOCK_RANGE + """
 
               ON CONFLICT (external_id) DO UPDATE SET type_code = EXCLUDED.type_code, name = EXCLUDED.name, address = EXCLUDED.address,
                   responsible_unit = EXCLUDED.responsible_unit, geom = EXCLUDED.geom, grid_id = EXCLUDED.grid_id, updated_at = now(),
                   version = mp.version + 1
               RETURNING (xmax = 0) AS created)
             SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM up""";
+
+    /** Rows written ahead without a grid (decided by the database after the preview read the file). */
+    static final String GRID_OF_BORDER_AHEAD = """
+            UPDATE measurement_point mp SET grid_id = b.grid_id FROM %s b WHERE mp.external_id = b.external_id AND b.grid_id IS NOT NULL""";
 
     static final String STATS_ADD_NEW_POINTS = """
             INSERT INTO grid_map_stats AS s (grid_id, code, points, points_lon_sum, points_lat_sum)

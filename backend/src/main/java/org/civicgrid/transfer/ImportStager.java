@@ -32,9 +32,12 @@ final class ImportStager implements ImportParser.Sink {
     private final Map<String, String> codes;
     private final ImportErrors errors;
     private final CopyBinary out;
+    /** Where good point rows are also written ahead into measurement_point, or null. */
+    private final ImportSpeculation ahead;
     private final WKBWriter wkb = new WKBWriter(2, ByteOrderValues.LITTLE_ENDIAN, true);
     private final FirstRows firstRows = new FirstRows();
     private final List<ImportError> rowErrors = new ArrayList<>(4);
+    private final String[] gridCode = new String[1];
     private final TreeSet<String> usedCodes = new TreeSet<>();
     /** grid id → {count, sum lon, sum lat} of the certain point rows. */
     private final Map<Long, double[]> sums = new HashMap<>();
@@ -42,9 +45,14 @@ final class ImportStager implements ImportParser.Sink {
     private double[] lastSums;
     private int staged;
     private int uncertain;
+    /** The uncertain rows (row, external id, location) while there are few; null when too many (read back from staging). */
+    private List<Object[]> border = new ArrayList<>();
+    static final int BORDER_IN_MEMORY = 10_000;
     private final List<Integer> firstStagedRows = new ArrayList<>();
 
-    ImportStager(ImportKind kind, CallerScope scope, GridIndex grids, Map<String, String> codes, ImportErrors errors, CopyBinary out) {
+    ImportStager(ImportKind kind, CallerScope scope, GridIndex grids, Map<String, String> codes, ImportErrors errors, CopyBinary out,
+                 ImportSpeculation ahead) {
+        this.ahead = ahead;
         this.kind = kind;
         this.scope = scope;
         this.grids = grids;
@@ -86,10 +94,10 @@ final class ImportStager implements ImportParser.Sink {
         if (location instanceof Point point) {
             x = point.getX();
             y = point.getY();
-            grid = grids.locate(x, y);
+            grid = grids.locate(x, y, gridCode);
         }
         boolean certain = grid != GridIndex.UNCERTAIN;
-        if (certain && (grid == GridIndex.NONE || !scope.covers(grids.code(grid)))) {
+        if (certain && (grid == GridIndex.NONE || !scope.covers(gridCode[0]))) {
             rowErrors.add(new ImportError(row.number, "location", "(" + round6(x) + ", " + round6(y) + ") lies outside every grid of your area"));
         }
         if (!rowErrors.isEmpty()) {
@@ -104,7 +112,14 @@ final class ImportStager implements ImportParser.Sink {
         }
         if (!certain) {
             uncertain++;
+            if (border != null) {
+                border = border.size() < BORDER_IN_MEMORY ? border : null;
+                if (border != null) {
+                    border.add(new Object[] {row.number, row.externalId, location.copy()});
+                }
+            }
         }
+        byte[] ewkb = location instanceof Point ? null : wkb.write(location);
         if (kind == ImportKind.POINTS) {
             out.startRow(9);
             out.int4(row.number);
@@ -113,7 +128,7 @@ final class ImportStager implements ImportParser.Sink {
             out.text(row.name);
             out.text(row.address);
             out.text(row.responsibleUnit);
-            geometry(location, certain, x, y);
+            geometry(out, location, ewkb);
             out.int8OrNull(grid, !certain);
             out.bool(!certain);
             if (certain) {
@@ -125,6 +140,22 @@ final class ImportStager implements ImportParser.Sink {
                 lastSums[1] += x;
                 lastSums[2] += y;
             }
+            if (ahead != null && ahead.writing()) {
+                try {
+                    CopyBinary b = ahead.out();
+                    b.startRow(7);
+                    b.text(row.externalId);
+                    b.text(row.code);
+                    b.text(row.name);
+                    b.text(row.address);
+                    b.text(row.responsibleUnit);
+                    geometry(b, location, ewkb);
+                    b.int8OrNull(grid, !certain); // uncertain: the commit sets it from the staging table
+                    ahead.wrote();
+                } catch (RuntimeException e) {
+                    ahead.fail(e);
+                }
+            }
         } else {
             out.startRow(11);
             out.int4(row.number);
@@ -135,19 +166,17 @@ final class ImportStager implements ImportParser.Sink {
             out.text(row.status);
             out.timestamptz(row.closedAt);
             out.text(row.pointExternalId);
-            geometry(location, certain, x, y);
+            geometry(out, location, ewkb);
             out.int8OrNull(grid, !certain);
             out.bool(!certain);
         }
     }
 
-    private void geometry(Geometry location, boolean point, double x, double y) {
-        if (point) {
-            out.point(x, y);
-        } else if (location instanceof Point p) {
-            out.point(p.getX(), p.getY());
+    private static void geometry(CopyBinary to, Geometry location, byte[] ewkb) {
+        if (location instanceof Point p) {
+            to.point(p.getX(), p.getY());
         } else {
-            out.bytes(wkb.write(location));
+            to.bytes(ewkb);
         }
     }
 
@@ -163,6 +192,11 @@ final class ImportStager implements ImportParser.Sink {
     /** Staged rows whose grid the database decides. */
     int uncertain() {
         return uncertain;
+    }
+
+    /** The uncertain rows {row, external id, location}, or null when there were too many to keep. */
+    List<Object[]> border() {
+        return border;
     }
 
     /** The row numbers of the first staged rows (the preview's sample). */
