@@ -504,6 +504,7 @@ class ImportService {
                 }
                 SecurityContextHolder.setContext(decision.security());
                 jdbc.sql("SET LOCAL lock_timeout = 0").update();
+                jdbc.sql(WORK_MEM).update(); // the statistics' join of up to 100,000 grids stays in memory
                 finishAhead(decision.job(), ahead.replica);
             });
             ahead.done.complete(null);
@@ -532,7 +533,8 @@ class ImportService {
             throw new IllegalStateException(changed + " point types of the file changed after the preview; upload the file again");
         }
         if (replica) {
-            long missing = jdbc.sql(ImportSql.GRIDS_KEY_SHARE.formatted(sums)).query(Long.class).single();
+            jdbc.sql(ImportSql.HOLD_GRIDS).update();
+            long missing = jdbc.sql(ImportSql.GRIDS_MISSING.formatted(sums)).query(Long.class).single();
             if (missing != 0) {
                 throw new IllegalStateException(missing + " grids of the import no longer exist; upload the file again");
             }
