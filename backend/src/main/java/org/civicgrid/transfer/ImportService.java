@@ -31,6 +31,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -112,6 +114,21 @@ class ImportService {
         this.audit = audit;
         this.deadlines = deadlines;
         this.json = json;
+    }
+
+    /**
+     * Builds the grid index once the app is up (off the request path; ≈1 s for 100,000 grids), so the first import
+     * does not wait for it. After a publish the next import rebuilds it.
+     */
+    @EventListener(ApplicationStartedEvent.class)
+    void warmGridIndex() {
+        speculators.submit(() -> {
+            try {
+                gridIndex();
+            } catch (RuntimeException e) {
+                log.debug("Grid index not built at start-up: {}", e.getMessage());
+            }
+        });
     }
 
     @PreDestroy
@@ -328,7 +345,7 @@ class ImportService {
      * The current grids in memory, reused while the grids' revision stays (read before the grids: a plan published
      * in between makes the revision older than the grids, and the commit refuses rather than trusting them).
      */
-    private GridIndex gridIndex() {
+    private synchronized GridIndex gridIndex() { // one build at a time: a preview during the warm-up waits for it
         long revision = jdbc.sql(ImportSql.GRID_REVISION).query(Long.class).single();
         GridIndex cached = gridCache.get();
         if (cached != null && cached.revision == revision) {
