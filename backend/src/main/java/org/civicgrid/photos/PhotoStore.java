@@ -17,7 +17,6 @@ import org.civicgrid.web.InvalidParameterException;
 import org.civicgrid.web.NotFoundException;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Accepts JPEG, PNG and WebP photos (checked by content), keeps them under names the server chooses
@@ -37,7 +36,11 @@ public class PhotoStore {
         this.directory = Path.of(properties.directory()).toAbsolutePath().normalize();
     }
 
-    @Transactional
+    /**
+     * Not one transaction on purpose: decoding and the thumbnail take the CPU for a while and must not hold a pooled
+     * connection meanwhile (under load that starved other requests). The files are written first, the row last (one
+     * statement); a failed insert removes the files again, so no row ever points to a missing file.
+     */
     public PhotoInfo store(byte[] data, CurrentUser uploader) {
         if (data.length == 0) {
             throw new InvalidParameterException("file", "is empty");
@@ -55,9 +58,23 @@ public class PhotoStore {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot store photo " + id, e);
         }
-        photos.insert(id, facts, data.length, sha256(data), uploader.id());
+        try {
+            photos.insert(id, facts, data.length, sha256(data), uploader.id());
+        } catch (RuntimeException e) {
+            deleteQuietly(original(id, facts.format()));
+            deleteQuietly(thumbnailPath(id));
+            throw e;
+        }
         return PhotoInfo.of(id, facts.format().contentType(), data.length, facts.width(), facts.height(), facts.takenAt(), facts.lon(),
                 facts.lat());
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // an orphan file without a row is never served
+        }
     }
 
     public PhotoInfo info(UUID id, CurrentUser caller) {

@@ -60,6 +60,35 @@ class PhotoUploadTest {
     }
 
     @Test
+    void aPhoneSizedPhotoGetsAThumbnailThatShowsThePicture() throws Exception {
+        java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(4000, 3000, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = photo.createGraphics();
+        g.setColor(java.awt.Color.RED);
+        g.fillRect(0, 0, 2000, 3000);
+        g.setColor(java.awt.Color.BLUE);
+        g.fillRect(2000, 0, 2000, 3000);
+        g.dispose();
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(photo, "jpg", jpeg);
+
+        String body = mvc.perform(multipart("/api/photos").file(new MockMultipartFile("file", "site.jpg", "image/jpeg", jpeg.toByteArray()))
+                        .with(TestSignIn.as(jdbc, "inspector")).with(csrf()))
+                .andExpect(status().isCreated()).andExpect(jsonPath("$.width").value(4000)).andExpect(jsonPath("$.height").value(3000))
+                .andReturn().getResponse().getContentAsString();
+        byte[] bytes = mvc.perform(get("/api/photos/{id}/thumbnail", json.readTree(body).path("id").asString()).with(TestSignIn.as(jdbc, "inspector")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsByteArray();
+        java.awt.image.BufferedImage thumbnail = ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+        assertThat(thumbnail.getWidth()).isEqualTo(320);
+        assertThat(thumbnail.getHeight()).isEqualTo(240);
+        java.awt.Color left = new java.awt.Color(thumbnail.getRGB(40, 120));
+        java.awt.Color right = new java.awt.Color(thumbnail.getRGB(280, 120));
+        assertThat(left.getRed()).isGreaterThan(200);
+        assertThat(left.getBlue()).isLessThan(60);
+        assertThat(right.getBlue()).isGreaterThan(200);
+        assertThat(right.getRed()).isLessThan(60);
+    }
+
+    @Test
     void aTextFileNamedJpgIsRefused() throws Exception {
         long before = photoRows();
 
