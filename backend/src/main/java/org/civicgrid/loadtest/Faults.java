@@ -213,7 +213,7 @@ final class Faults {
         probeThread = new Thread(() -> {
             while (probing) {
                 long at = System.currentTimeMillis();
-                WebSession.Response r = probe.get(env.http(), "probe", "/api/me");
+                WebSession.Response r = probe.getOnce(env.http(), "probe", "/api/me");
                 probes.add(new long[] {at, r.status(), System.currentTimeMillis()});
                 LoadTest.sleepUntil(at + 100);
             }
@@ -295,7 +295,7 @@ final class Faults {
         String app = env.app1();
         String appName = "civicgrid-app1";
         String app2 = port(env.app2());
-        int before = probe.get(app, "probe", "/api/me").status();
+        int before = probe.getOnce(app, "probe", "/api/me").status();
 
         long pointsBefore = City.scalar(db(), "SELECT count(*) FROM measurement_point WHERE external_id LIKE ?", importPrefix + "-%");
         WebSession.Response commit = admin.postJson(app, "import commit", "/api/imports/" + importJob + "/commit", null, Map.of());
@@ -338,7 +338,7 @@ final class Faults {
                 moved++;
             }
         }
-        WebSession.Response viaNginx = probe.get(env.http(), "probe", "/api/me");
+        WebSession.Response viaNginx = probe.getOnce(env.http(), "probe", "/api/me");
         publish.join(60_000);
 
         // the server finishes the dead client's statement, then rolls its transaction back
@@ -359,7 +359,7 @@ final class Faults {
         long restarting = System.currentTimeMillis();
         test.cluster("start-app", "1");
         long back = System.currentTimeMillis();
-        int after = probe.get(app, "probe", "/api/me").status();
+        int after = probe.getOnce(app, "probe", "/api/me").status();
 
         report.append(String.format(Locale.ROOT, "%nkill -9 of app 1 at %s%s:%n", t(killed), duringLoad ? " (under load)" : " (after the load)"));
         report.append(String.format(Locale.ROOT, "  users: %d had last been served by app 1; 15 s later %d of them were served by app 2 with the same "

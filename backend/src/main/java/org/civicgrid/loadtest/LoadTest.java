@@ -325,6 +325,17 @@ public final class LoadTest {
                         w == null ? "" : String.format(Locale.ROOT, "   (at %d–%d s)", w[0] / 1000, w[1] / 1000)));
             }
         }
+        boolean anyRetried = false;
+        for (Metrics.Kind kind : Metrics.Kind.values()) {
+            long n = m.retried(kind);
+            if (n > 0) {
+                if (!anyRetried) {
+                    out.append("attempts sent again by the client (GET, Idempotency-Key or photo; the outcome above is the last attempt's):\n");
+                    anyRetried = true;
+                }
+                out.append(String.format(Locale.ROOT, "  %-58s %7d%n", kind.label, n));
+            }
+        }
         out.append("\noperation                    requests    p50 ms    p95 ms    p99 ms   target p95   errors\n");
         for (Map.Entry<String, Metrics.Op> e : m.ops().entrySet()) {
             long[] sorted = e.getValue().sorted();

@@ -85,6 +85,21 @@ final class Metrics {
         }
     }
 
+    private final Map<Kind, AtomicLong> retried = new ConcurrentHashMap<>();
+
+    /** An attempt the client sent again (a repeatable request): counted apart; the request's outcome is the last attempt's. */
+    void retried(String op, Kind kind) {
+        retried.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        if (samples.size() < 2000) {
+            samples.add(new Sample(System.currentTimeMillis() - startMillis, op + " (sent again)", 0, kind, null));
+        }
+    }
+
+    long retried(Kind kind) {
+        AtomicLong n = retried.get(kind);
+        return n == null ? 0 : n.get();
+    }
+
     long total() {
         return kinds.values().stream().mapToLong(AtomicLong::get).sum();
     }

@@ -103,7 +103,7 @@ final class SimulatedUsers {
         body.put("categoryCode", city.categories.get(random.nextInt(city.categories.size())));
         body.put("description", "负载测试上报 " + UUID.randomUUID().toString().substring(0, 8));
         body.put("photoIds", List.of(photo.toString()));
-        WebSession.Response r = s.postJson(base, "report problem", "/api/problems", body, Map.of());
+        WebSession.Response r = s.postJson(base, "report problem", "/api/problems", body, Map.of("Idempotency-Key", UUID.randomUUID().toString()));
         if (r.status() == 201) {
             acks.problems.add(s.json(r).path("id").asLong());
         }

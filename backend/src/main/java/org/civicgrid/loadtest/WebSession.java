@@ -27,7 +27,16 @@ final class WebSession {
 
     static final String SESSION_COOKIE = "CIVICGRID_SESSION";
 
-    record Response(int status, byte[] body, Map<String, List<String>> headers, String upstream) {
+    /** An answer; or, with status -1, no answer (failure says why); -2: interrupted. */
+    record Response(int status, byte[] body, Map<String, List<String>> headers, String upstream, Metrics.Kind failure, String failureDetail) {
+        Response(int status, byte[] body, Map<String, List<String>> headers, String upstream) {
+            this(status, body, headers, upstream, null, null);
+        }
+
+        static Response failed(Metrics.Kind kind, String detail) {
+            return new Response(-1, new byte[0], Map.of(), null, kind, detail);
+        }
+
         boolean ok() {
             return status >= 200 && status < 400;
         }
@@ -120,7 +129,64 @@ final class WebSession {
         return json.readTree(r.body());
     }
 
+    /**
+     * One request as a user's client makes it: a request that is safe to repeat — a GET, a POST with an
+     * Idempotency-Key, a photo upload (a duplicate photo nobody references is never shown) — is sent again, at most
+     * twice, when nginx lost it with an instance (502/504), the connection failed, or the server said 503 with
+     * Retry-After. The latency recorded is what the user waited in all; each repeated attempt is counted apart.
+     */
     Response send(String base, String op, String method, String path, byte[] body, String contentType, Map<String, String> headers) {
+        boolean repeatable = "GET".equals(method) || headers.containsKey("Idempotency-Key") || "/api/photos".equals(path);
+        return send(base, op, method, path, body, contentType, headers, repeatable);
+    }
+
+    /** A GET sent once, whatever the answer: the fault probe sees every 503 and lost connection as it happens. */
+    Response getOnce(String base, String op, String path) {
+        return send(base, op, "GET", path, null, null, Map.of(), false);
+    }
+
+    private Response send(String base, String op, String method, String path, byte[] body, String contentType, Map<String, String> headers,
+                          boolean repeatable) {
+        long started = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            Response r = attempt(base, method, path, body, contentType, headers);
+            Metrics.Kind kind = r.failure() != null ? r.failure() : classify(r);
+            if (repeatable && attempt < 3 && RETRIED_KINDS.contains(kind)) {
+                metrics.retried(op, kind);
+                if (!pause(r)) {
+                    return r;
+                }
+                continue;
+            }
+            if (r.status() == -2) {
+                return r;
+            }
+            metrics.record(op, (System.nanoTime() - started) / 1000, kind, Math.max(0, r.status()),
+                    kind == Metrics.Kind.OK ? null : r.failureDetail() != null ? r.failureDetail() : firstLine(r.text()));
+            return r;
+        }
+    }
+
+    private static final java.util.Set<Metrics.Kind> RETRIED_KINDS = java.util.EnumSet.of(Metrics.Kind.UPSTREAM_LOST,
+            Metrics.Kind.DB_UNAVAILABLE, Metrics.Kind.BUSY, Metrics.Kind.CONNECTION);
+
+    /** Waits as the 503's Retry-After asks (at most 2 s; 0.5 s after a lost connection); false when interrupted. */
+    private static boolean pause(Response r) {
+        long millis = 500;
+        String retryAfter = r.header("retry-after");
+        if (retryAfter != null && retryAfter.matches("\\d{1,4}")) {
+            millis = Math.min(2000, Long.parseLong(retryAfter) * 1000);
+        }
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Response attempt(String base, String method, String path, byte[] body, String contentType, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (!cookies.isEmpty()) {
             StringBuilder cookie = new StringBuilder();
@@ -138,10 +204,8 @@ final class WebSession {
         }
         headers.forEach(request::header);
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        long started = System.nanoTime();
         try {
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            long micros = (System.nanoTime() - started) / 1000;
             for (String setCookie : response.headers().allValues("set-cookie")) {
                 String pair = setCookie.split(";", 2)[0];
                 int eq = pair.indexOf('=');
@@ -159,17 +223,13 @@ final class WebSession {
             lastUpstream = upstream;
             lastStatus = r.status();
             lastAt = System.currentTimeMillis();
-            Metrics.Kind kind = classify(r);
-            metrics.record(op, micros, kind, r.status(), kind == Metrics.Kind.OK ? null : firstLine(r.text()));
             return r;
         } catch (HttpTimeoutException e) {
-            metrics.record(op, (System.nanoTime() - started) / 1000, Metrics.Kind.TIMEOUT, 0, e.getMessage());
             lastStatus = -1;
-            return new Response(-1, new byte[0], Map.of(), null);
+            return Response.failed(Metrics.Kind.TIMEOUT, e.getMessage());
         } catch (IOException e) {
-            metrics.record(op, (System.nanoTime() - started) / 1000, Metrics.Kind.CONNECTION, 0, String.valueOf(e));
             lastStatus = -1;
-            return new Response(-1, new byte[0], Map.of(), null);
+            return Response.failed(Metrics.Kind.CONNECTION, String.valueOf(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Response(-2, new byte[0], Map.of(), null);

@@ -89,7 +89,7 @@ class Open311Intake {
         if (s.media() != null && s.media().length > 0) {
             photoIds.add(photos.store(s.media(), caller).id());
         }
-        long id = intake.report(caller, new ProblemIntake.Report(lon, lat, service.code(), description.toString(), photoIds, null), photoIds);
+        long id = intake.report(caller, new ProblemIntake.Report(lon, lat, service.code(), description.toString(), photoIds, null), photoIds, null);
         if (mediaUrl != null) {
             repository.setMediaUrl(id, mediaUrl);
         }

@@ -14,6 +14,7 @@ import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.ConflictException;
 import org.civicgrid.web.InvalidParameterException;
 import org.civicgrid.web.NotFoundException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -50,12 +51,32 @@ class ProblemController {
     record ReportReceipt(long id, String status) {
     }
 
-    /** Report a problem at a place on the map; it waits for 立案 (accept) by an inspector or leader. */
+    /**
+     * Report a problem at a place on the map; it waits for 立案 (accept) by an inspector or leader. Sent again with the
+     * same Idempotency-Key, the answer is the receipt of the problem the first request created.
+     */
     @PostMapping("/api/problems")
     @ResponseStatus(HttpStatus.CREATED)
-    ReportReceipt report(CurrentUser caller, @RequestBody ProblemIntake.Report report) {
+    ReportReceipt report(CurrentUser caller, @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+                         @RequestBody ProblemIntake.Report report) {
+        checkIdempotencyKey(idempotencyKey);
         List<UUID> attached = photos.requireOwn(report.photoIds(), caller, "photoIds");
-        return new ReportReceipt(intake.report(caller, report, attached), ProblemStatus.REPORTED.name());
+        long id;
+        try {
+            id = intake.report(caller, report, attached, idempotencyKey);
+        } catch (DuplicateKeyException e) {
+            if (idempotencyKey == null) {
+                throw e;
+            }
+            id = intake.reportedWithKey(caller, idempotencyKey).orElseThrow(() -> e);
+        }
+        return new ReportReceipt(id, ProblemStatus.REPORTED.name());
+    }
+
+    private static void checkIdempotencyKey(String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 100)) {
+            throw new InvalidParameterException("Idempotency-Key", "must be 1–100 characters");
+        }
     }
 
     /** One move of the loop, e.g. POST /api/problems/42/actions/dispatch {"version": 3}; send an Idempotency-Key to retry safely. */
@@ -63,9 +84,7 @@ class ProblemController {
     ProblemViews.Detail act(CurrentUser caller, @PathVariable long id, @PathVariable String action,
                             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
                             @Valid @RequestBody ActionRequest request) {
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 100)) {
-            throw new InvalidParameterException("Idempotency-Key", "must be 1–100 characters");
-        }
+        checkIdempotencyKey(idempotencyKey);
         return loop.apply(caller, id, parseAction(action), request, idempotencyKey);
     }
 

@@ -2,6 +2,7 @@ package org.civicgrid.problems;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 
@@ -57,7 +58,13 @@ public class ProblemIntake {
 
     /** A problem reported at a place: status REPORTED, waiting for 立案. Photos must already be the caller's own. */
     @Transactional
-    public long report(CurrentUser reporter, Report report, List<UUID> photos) {
+    public long report(CurrentUser reporter, Report report, List<UUID> photos, String idempotencyKey) {
+        if (idempotencyKey != null) {
+            Optional<Long> earlier = problems.reportedWithKey(reporter.id(), idempotencyKey);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
         if (report.lon() == null || report.lat() == null || !Double.isFinite(report.lon()) || !Double.isFinite(report.lat())
                 || Math.abs(report.lon()) > 180 || Math.abs(report.lat()) > 90) {
             throw new InvalidParameterException("lon/lat", "a location in WGS84 degrees is required");
@@ -73,11 +80,16 @@ public class ProblemIntake {
                 .param("scope", reporter.scope().codePatterns()).param("metres", NEAREST_POINT_METRES).query(Long.class).optional().orElse(null);
         long id = insert(reporter, pointId, report.categoryCode(), ProblemStatus.REPORTED, report.lon(), report.lat(),
                 report.description().strip(), null, null);
-        long eventId = problems.insertEvent(id, reporter.id(), "REPORT", null, ProblemStatus.REPORTED, null, null, null);
+        long eventId = problems.insertEvent(id, reporter.id(), "REPORT", null, ProblemStatus.REPORTED, null, null, idempotencyKey);
         problems.attachPhotos(eventId, photos, "BEFORE");
         audit.record("PROBLEM_REPORTED", "problem", id, gridCodeOf(id), null, Map.of("categoryCode", report.categoryCode(), "pointId",
                 String.valueOf(pointId)));
         return id;
+    }
+
+    /** After a concurrent duplicate lost the race on the key's unique index: the problem the winner reported. */
+    public Optional<Long> reportedWithKey(CurrentUser reporter, String idempotencyKey) {
+        return problems.reportedWithKey(reporter.id(), idempotencyKey);
     }
 
     /** A failed checklist item found by an inspector: accepted at once (立案) with its deadline, the before-photos attached. */

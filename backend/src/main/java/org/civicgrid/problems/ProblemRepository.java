@@ -36,6 +36,8 @@ class ProblemRepository {
             WHERE id = :id AND version = :version""";
 
     static final String EVENT_BY_KEY = "SELECT count(*) FROM problem_event WHERE problem_id = :id AND idempotency_key = :key";
+    static final String REPORT_BY_KEY = """
+            SELECT problem_id FROM problem_event WHERE actor_id = :actor AND action = 'REPORT' AND idempotency_key = :key""";
     static final String INSERT_EVENT = """
             INSERT INTO problem_event (problem_id, actor_id, action, from_status, to_status, note, details, idempotency_key)
             VALUES (:problemId, :actorId, :action, :fromStatus, :toStatus, :note, CAST(:details AS jsonb), :key) RETURNING id""";
@@ -143,6 +145,11 @@ class ProblemRepository {
 
     boolean eventExists(long problemId, String idempotencyKey) {
         return jdbc.sql(EVENT_BY_KEY).param("id", problemId).param("key", idempotencyKey).query(Long.class).single() > 0;
+    }
+
+    /** The problem this person already reported with this Idempotency-Key, if any. */
+    Optional<Long> reportedWithKey(long actorId, String idempotencyKey) {
+        return jdbc.sql(REPORT_BY_KEY).param("actor", actorId).param("key", idempotencyKey).query(Long.class).optional();
     }
 
     long insertEvent(long problemId, long actorId, String action, ProblemStatus from, ProblemStatus to, String note, String detailsJson,

@@ -177,6 +177,48 @@ class LoopBehaviourTest {
     }
 
     @Test
+    void aReportSentAgainWithItsIdempotencyKeyCreatesOneProblem() throws Exception {
+        double[] lonLat = jdbc.sql("SELECT ST_X(geom), ST_Y(geom) FROM measurement_point WHERE id = ?").param(stage.pointId())
+                .query((rs, n) -> new double[] {rs.getDouble(1), rs.getDouble(2)}).single();
+        String body = "{\"lon\":%s,\"lat\":%s,\"categoryCode\":\"FLYERS\",\"description\":\"重发的上报\"}".formatted(lonLat[0], lonLat[1]);
+        String key = "report-" + System.nanoTime();
+        long before = jdbc.sql("SELECT count(*) FROM problem").query(Long.class).single();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) { // e.g. a client's retry racing nginx resending the first attempt
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return mvc.perform(post("/api/problems").header("Idempotency-Key", key).with(TestSignIn.as(jdbc, "inspector")).with(csrf())
+                            .contentType(MediaType.APPLICATION_JSON).content(body)).andExpect(status().isCreated()).andReturn().getResponse()
+                            .getContentAsString();
+                }));
+            }
+            start.countDown();
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            for (Future<String> answer : answers) {
+                ids.add(json.readTree(answer.get()).path("id").asLong());
+            }
+            String later = mvc.perform(post("/api/problems").header("Idempotency-Key", key).with(TestSignIn.as(jdbc, "inspector")).with(csrf())
+                    .contentType(MediaType.APPLICATION_JSON).content(body)).andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
+            ids.add(json.readTree(later).path("id").asLong());
+
+            assertThat(ids).hasSize(1);
+            assertThat(jdbc.sql("SELECT count(*) FROM problem").query(Long.class).single()).isEqualTo(before + 1);
+        } finally {
+            pool.shutdownNow();
+        }
+        mvc.perform(post("/api/problems").header("Idempotency-Key", key).with(TestSignIn.as(jdbc, stage.gridManager())).with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON).content(body))
+                .andExpect(status().isCreated()); // the key is the reporter's own: someone else's report is a new problem
+        assertThat(jdbc.sql("SELECT count(*) FROM problem").query(Long.class).single()).isEqualTo(before + 2);
+        mvc.perform(post("/api/problems").header("Idempotency-Key", " ").with(TestSignIn.as(jdbc, "inspector")).with(csrf())
+                        .contentType(MediaType.APPLICATION_JSON).content(body))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.parameter").value("Idempotency-Key"));
+    }
+
+    @Test
     void anApprovedExtensionMovesTheDeadline() throws Exception {
         long id = fixtures.problem(stage, ProblemStatus.IN_PROGRESS, null, false);
         Instant before = jdbc.sql("SELECT deadline_at FROM problem WHERE id = ?").param(id).query(java.sql.Timestamp.class).single().toInstant();
