@@ -75,6 +75,11 @@ public class ChangeNotifications implements SmartLifecycle {
         return dataSource instanceof ReplicaRoutingDataSource && TransactionSynchronizationManager.isCurrentTransactionReadOnly();
     }
 
+    /** True inside the session store's own work (its transactions read and write sessions, nothing else). */
+    public static boolean inSessionStore() {
+        return SessionStoreConfiguration.LenientSessionRepository.working();
+    }
+
     @Override
     public synchronized void start() {
         if (running) {

@@ -49,8 +49,32 @@ class SessionStoreConfiguration {
         /** A stored last access younger than this is not rewritten for a request that changed nothing else. */
         static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
 
-        /** The session this thread read from the store, as it was then (the request's session). */
-        private static final ThreadLocal<Loaded> LOADED = new ThreadLocal<>();
+        /** The sessions this thread read from the store lately, as they were then (one of them is the request's session). */
+        private static final ThreadLocal<Loaded[]> LOADED = ThreadLocal.withInitial(() -> new Loaded[4]);
+        private static final ThreadLocal<Boolean> WORKING = new ThreadLocal<>();
+
+        static boolean working() {
+            return WORKING.get() != null;
+        }
+
+        private static <T> T working(java.util.function.Supplier<T> work) {
+            WORKING.set(Boolean.TRUE);
+            try {
+                return work.get();
+            } finally {
+                WORKING.remove();
+            }
+        }
+
+        /** What was read of this very session object (a request may read its session more than once). */
+        private static Loaded loaded(Session session) {
+            for (Loaded loaded : LOADED.get()) {
+                if (loaded != null && loaded.session() == session) {
+                    return loaded;
+                }
+            }
+            return null;
+        }
 
         /** What the session was when read; attribute values by identity (the store marks a change only on set). */
         private record Loaded(Session session, String id, Instant lastAccessed, Duration maxInactive, Map<String, Object> attributes) {
@@ -89,47 +113,51 @@ class SessionStoreConfiguration {
 
         @Override
         public S findById(String id) {
-            S session = delegate.findById(id);
-            if (session == null) {
-                LOADED.remove();
-            } else {
-                LOADED.set(Loaded.of(session));
+            S session = working(() -> delegate.findById(id));
+            if (session != null) {
+                Loaded[] loaded = LOADED.get();
+                System.arraycopy(loaded, 0, loaded, 1, loaded.length - 1);
+                loaded[0] = Loaded.of(session);
             }
             return session;
         }
 
         @Override
         public void save(S session) {
-            Loaded loaded = LOADED.get();
+            Loaded loaded = loaded(session);
             try {
                 if (loaded != null && loaded.onlyTouchedLately(session)) {
                     return;
                 }
-                delegate.save(session);
+                working(() -> {
+                    delegate.save(session);
+                    return null;
+                });
             } catch (RuntimeException e) {
                 boolean onlyRead = loaded != null && loaded.onlyRead(session);
                 if (!onlyRead || !DatabaseFailures.isUnavailable(e)) {
                     throw e;
                 }
                 log.warn("Session last-access update skipped, the database is unavailable or busy: {}", e.getMessage());
-            } finally {
-                LOADED.remove();
             }
         }
 
         @Override
         public S createSession() {
-            return delegate.createSession();
+            return working(delegate::createSession);
         }
 
         @Override
         public void deleteById(String id) {
-            delegate.deleteById(id);
+            working(() -> {
+                delegate.deleteById(id);
+                return null;
+            });
         }
 
         @Override
         public Map<String, S> findByIndexNameAndIndexValue(String indexName, String indexValue) {
-            return delegate.findByIndexNameAndIndexValue(indexName, indexValue);
+            return working(() -> delegate.findByIndexNameAndIndexValue(indexName, indexValue));
         }
     }
 }

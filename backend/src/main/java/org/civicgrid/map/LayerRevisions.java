@@ -149,10 +149,11 @@ public class LayerRevisions implements ChangeNotifications.Listener, Transaction
         loaded = false;
     }
 
-    /** Any read-write transaction of this instance may have bumped a revision: read from the database next time. */
+    /** Any read-write transaction of this instance may have bumped a revision: read them from the database next time. */
     @Override
     public void afterCommit(TransactionExecution transaction, Throwable commitFailure) {
-        if (!transaction.isReadOnly()) {
+        // The session store's own transactions (one or two per signed-in request) change no layer.
+        if (!transaction.isReadOnly() && !ChangeNotifications.inSessionStore()) {
             ownWrites.incrementAndGet();
         }
     }
