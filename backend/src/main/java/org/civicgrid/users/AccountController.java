@@ -61,6 +61,7 @@ class AccountController {
         }
         PasswordPolicy.check("newPassword", request.newPassword(), me.username());
         users.setPassword(me.id(), passwords.encode(request.newPassword()), false);
+        tokens.accountChanged(me.id());
         audit.record("PASSWORD_CHANGED", "app_user", me.id(), null, null, Map.of("mustChangePassword", false));
     }
 

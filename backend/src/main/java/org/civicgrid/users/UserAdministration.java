@@ -3,6 +3,7 @@ package org.civicgrid.users;
 import java.util.List;
 
 import org.civicgrid.audit.AuditTrail;
+import org.civicgrid.security.ApiTokens;
 import org.civicgrid.security.CurrentUser;
 import org.civicgrid.web.ConflictException;
 import org.civicgrid.web.InvalidParameterException;
@@ -21,11 +22,13 @@ class UserAdministration {
     private final UserRepository users;
     private final PasswordEncoder passwords;
     private final AuditTrail audit;
+    private final ApiTokens tokens;
 
-    UserAdministration(UserRepository users, PasswordEncoder passwords, AuditTrail audit) {
+    UserAdministration(UserRepository users, PasswordEncoder passwords, AuditTrail audit, ApiTokens tokens) {
         this.users = users;
         this.passwords = passwords;
         this.audit = audit;
+        this.tokens = tokens;
     }
 
     List<UserView> list(CurrentUser admin, String query, String role, int limit, int offset) {
@@ -58,6 +61,7 @@ class UserAdministration {
         }
         checkGrants(admin, request.scopeCodes(), request.departmentCode());
         users.update(id, request);
+        tokens.accountChanged(id);
         users.replaceRolesAndScopes(id, request.roles(), request.scopeCodes());
         UserView after = users.find(id).orElseThrow();
         audit.record(before.enabled() && !after.enabled() ? "USER_DISABLED" : "USER_UPDATED", "app_user", id, null, before, after);
@@ -69,6 +73,7 @@ class UserAdministration {
         UserView user = get(admin, id);
         PasswordPolicy.check("newPassword", newPassword, user.username());
         users.setPassword(id, passwords.encode(newPassword), true);
+        tokens.accountChanged(id);
         audit.record("PASSWORD_RESET", "app_user", id, null, null, java.util.Map.of("mustChangePassword", true));
     }
 

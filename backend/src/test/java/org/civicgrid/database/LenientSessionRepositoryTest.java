@@ -64,7 +64,7 @@ class LenientSessionRepositoryTest {
 
         store.failure = new CannotGetJdbcConnectionException("Connection is not available, request timed out after 5000ms");
         MapSession read = sessions.findById(signedIn.getId());
-        read.setLastAccessedTime(java.time.Instant.now());
+        read.setLastAccessedTime(java.time.Instant.now().plusSeconds(120));   // due for its write
         sessions.save(read);   // no exception: the answer is sent, the user stays signed in
 
         store.failure = null;
@@ -86,6 +86,63 @@ class LenientSessionRepositoryTest {
 
         store.failure = new IllegalStateException("not the database");
         MapSession read = sessions.findById(existing.getId());
+        read.setLastAccessedTime(java.time.Instant.now().plusSeconds(120));
         assertThatThrownBy(() -> sessions.save(read)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aSessionOnlyTouchedWithinAMinuteIsNotWrittenAgain() {
+        MapSession signedIn = sessions.createSession();
+        signedIn.setAttribute("SPRING_SECURITY_CONTEXT", "leader");
+        sessions.save(signedIn);
+        java.time.Instant stored = store.sessions.get(signedIn.getId()).getLastAccessedTime();
+
+        for (int second : new int[] {1, 30, 59}) {
+            MapSession read = sessions.findById(signedIn.getId());
+            read.setLastAccessedTime(stored.plusSeconds(second));
+            store.failure = new IllegalStateException("must not be written");
+            sessions.save(read);
+            store.failure = null;
+        }
+        assertThat(store.sessions.get(signedIn.getId()).getLastAccessedTime()).isEqualTo(stored);
+
+        MapSession aMinuteLater = sessions.findById(signedIn.getId());
+        aMinuteLater.setLastAccessedTime(stored.plusSeconds(60));
+        sessions.save(aMinuteLater);
+        assertThat(store.sessions.get(signedIn.getId()).getLastAccessedTime()).as("written once a minute").isEqualTo(stored.plusSeconds(60));
+    }
+
+    @Test
+    void anyOtherChangeIsWrittenAtOnce() {
+        MapSession signedIn = sessions.createSession();
+        signedIn.setAttribute("SPRING_SECURITY_CONTEXT", "leader");
+        sessions.save(signedIn);
+
+        MapSession changed = sessions.findById(signedIn.getId());
+        changed.setAttribute("SPRING_SECURITY_CONTEXT", "leader-again");
+        sessions.save(changed);
+        assertThat(sessions.findById(signedIn.getId()).<String>getAttribute("SPRING_SECURITY_CONTEXT")).isEqualTo("leader-again");
+
+        MapSession added = sessions.findById(signedIn.getId());
+        added.setAttribute("other", 1);
+        sessions.save(added);
+        assertThat(sessions.findById(signedIn.getId()).<Integer>getAttribute("other")).isEqualTo(1);
+
+        MapSession removed = sessions.findById(signedIn.getId());
+        removed.removeAttribute("other");
+        sessions.save(removed);
+        assertThat(sessions.findById(signedIn.getId()).<Integer>getAttribute("other")).isNull();
+
+        MapSession longer = sessions.findById(signedIn.getId());
+        longer.setMaxInactiveInterval(java.time.Duration.ofHours(3));
+        sessions.save(longer);
+        assertThat(sessions.findById(signedIn.getId()).getMaxInactiveInterval()).isEqualTo(java.time.Duration.ofHours(3));
+
+        MapSession renamed = sessions.findById(signedIn.getId());
+        String oldId = renamed.getId();
+        renamed.changeSessionId();
+        sessions.save(renamed);
+        assertThat(store.sessions).containsKey(renamed.getId()).as("sign-in's new id is stored").isNotNull();
+        assertThat(renamed.getId()).isNotEqualTo(oldId);
     }
 }
