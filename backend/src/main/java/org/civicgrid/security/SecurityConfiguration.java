@@ -123,7 +123,8 @@ class SecurityConfiguration {
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
-            if (request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken token) {
+            // A client with an API token neither needs nor echoes the cookie: writing one on each answer only costs time.
+            if (!ApiTokenAuthenticationFilter.presentsToken(request) && request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken token) {
                 token.getToken();
             }
             chain.doFilter(request, response);
