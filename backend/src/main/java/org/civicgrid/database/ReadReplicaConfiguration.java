@@ -87,7 +87,8 @@ class ReadReplicaConfiguration {
         // Start even while the replica is down: reads use the primary until a probe finds it.
         config.setInitializationFailTimeout(-1);
         config.setReadOnly(true);
-        // The same session settings as the primary's pool (plan_cache_mode, see application.yaml).
+        // The same driver and session settings as the primary's pool (prepareThreshold, see application.yaml).
+        config.setDataSourceProperties(primary.getDataSourceProperties());
         config.setConnectionInitSql(primary.getConnectionInitSql());
         return new HikariDataSource(config);
     }

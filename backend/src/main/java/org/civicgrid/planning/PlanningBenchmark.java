@@ -178,14 +178,17 @@ public class PlanningBenchmark {
         List<Double> raw = new ArrayList<>();
         // the same change through the raw statements, rolled back (before the real one, so both see the same city)
         for (int i = 0; i < 2; i++) {
+            settle();
             raw.add(rawPublish(street, gone, keeper, user) / 1e6);
         }
         long forward = createDraft(street, user);
         merge(forward, gone.code(), keeper.code());
+        settle();
         Publication there = publish(forward, user);
         published.add(there.nanos() / 1e6);
         long back = createDraft(street, user);
         restore(back, gone, keeper);
+        settle();
         Publication andBack = publish(back, user);
         published.add(andBack.nanos() / 1e6);
         int moved = Math.min(there.pointsReassigned(), andBack.pointsReassigned());
@@ -194,6 +197,14 @@ public class PlanningBenchmark {
                 andBack.publicationId());
         return List.of(row("planner publish street " + moved + " pts", published),
                 row("planner publish raw SQL " + moved + " pts", raw));
+    }
+
+    /**
+     * Each sample starts from the same table: the 100,000 row versions the previous sample left are vacuumed away first
+     * (untimed), so autovacuum — which they would set off — does not run in the middle of the next one.
+     */
+    private void settle() {
+        jdbc.sql("VACUUM (ANALYZE) measurement_point").update();
     }
 
     /** The publishing statements run directly on a draft making the same change, in a transaction that is rolled back. */
@@ -384,7 +395,6 @@ public class PlanningBenchmark {
             jdbc.sql("UPDATE layer_revision SET revision = revision + 1 WHERE layer = 'points'").update();
             return n;
         });
-        jdbc.sql("ANALYZE measurement_point").update();
         return added == null ? 0 : added;
     }
 
@@ -402,6 +412,7 @@ public class PlanningBenchmark {
             }
             jdbc.sql("DELETE FROM draft WHERE created_by = :user AND status <> 'PUBLISHED'").param("user", user).update();
         });
+        settle();
     }
 
     private long benchUser() {
