@@ -44,7 +44,7 @@ class AreaStatsController {
         BoundingBox box = BoundingBox.parse(bbox);
         AreaMetric areaMetric = AreaMetric.parse(metric);
         String prefix = within == null || within.isBlank() ? "" : within.strip();
-        if (!prefix.isEmpty() && !prefix.matches("\\d{6}(\\d{3}){0,3}")) {
+        if (!prefix.isEmpty() && !AreaCodes.isAreaCode(prefix)) {
             throw new InvalidParameterException("within", "'" + within + "' is not an area code");
         }
         return revisions.geoJson(request, "problems,grids,inspections,lights",
@@ -61,7 +61,7 @@ class AreaStatsController {
     /** The side panel of an area: owners, counts by status and category, rates, overdue problems. */
     @GetMapping("/api/areas/{code}/summary")
     Summary summary(CurrentUser caller, MapFilters filters, @PathVariable String code) {
-        if (!code.matches("\\d{6}(\\d{3}){0,3}")) {
+        if (!AreaCodes.isAreaCode(code)) {
             throw new InvalidParameterException("code", "'" + code + "' is not an area code");
         }
         AreaLevel level = AreaLevel.ofCode(code);

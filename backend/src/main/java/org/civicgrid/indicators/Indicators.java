@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.civicgrid.areas.AreaCodes;
 import org.civicgrid.security.CallerScope;
 import org.civicgrid.web.BoundingBox;
 import org.civicgrid.web.InvalidParameterException;
@@ -204,7 +205,7 @@ public class Indicators {
             throw new InvalidParameterException("area", "is required (an area code of 6, 9, 12 or 15 digits)");
         }
         String areaCode = code.strip();
-        if (!areaCode.matches("\\d{6}(\\d{3}){0,3}")) {
+        if (!AreaCodes.isAreaCode(areaCode)) {
             throw new InvalidParameterException("area", "'" + code + "' is not an area code (6, 9, 12 or 15 digits)");
         }
         if (!scope.covers(areaCode)) {

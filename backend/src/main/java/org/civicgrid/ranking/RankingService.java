@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.civicgrid.areas.AreaCodes;
 import org.civicgrid.audit.AuditTrail;
 import org.civicgrid.security.CallerScope;
 import org.civicgrid.web.InvalidParameterException;
@@ -212,7 +213,7 @@ public class RankingService {
      * the caller's scope (an area above the caller's, e.g. its district, counts as in scope: only rows inside are shown).
      */
     public String checkedArea(CallerScope scope, String code) {
-        if (!code.matches("\\d{6}(\\d{3}){0,3}")) {
+        if (!AreaCodes.isAreaCode(code)) {
             throw new InvalidParameterException("within", "'" + code + "' is not an area code");
         }
         boolean overlaps = scope.covers(code) || scope.areaCodes().stream().anyMatch(a -> a.startsWith(code));

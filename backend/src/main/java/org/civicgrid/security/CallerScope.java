@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import org.civicgrid.areas.AreaCodes;
+
 /**
  * What a caller may see: the subtrees rooted at its area codes (a district, street, community or grid
  * code is the prefix of every code below it), and for handlers their department's dispatched problems.
@@ -18,7 +20,7 @@ public record CallerScope(List<String> areaCodes, Optional<String> departmentCod
     public CallerScope {
         areaCodes = List.copyOf(areaCodes);
         for (String code : areaCodes) {
-            if (!code.matches("\\d{6}(\\d{3}){0,3}")) {
+            if (!AreaCodes.isAreaCode(code)) {
                 throw new IllegalArgumentException("Not an area code: " + code);
             }
         }
