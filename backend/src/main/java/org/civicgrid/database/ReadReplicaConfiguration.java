@@ -87,8 +87,7 @@ class ReadReplicaConfiguration {
         // Start even while the replica is down: reads use the primary until a probe finds it.
         config.setInitializationFailTimeout(-1);
         config.setReadOnly(true);
-        // The same driver and session settings as the primary's pool (prepareThreshold, see application.yaml).
-        config.setDataSourceProperties(primary.getDataSourceProperties());
+        // The same session settings as the primary's pool (the driver's defaults: org/postgresql/driverconfig.properties).
         config.setConnectionInitSql(primary.getConnectionInitSql());
         return new HikariDataSource(config);
     }
