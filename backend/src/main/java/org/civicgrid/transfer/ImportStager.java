@@ -123,13 +123,7 @@ final class ImportStager implements ImportParser.Sink {
         if (kind == ImportKind.POINTS) {
             out.startRow(9);
             out.int4(row.number);
-            out.text(row.externalId);
-            out.text(row.code);
-            out.text(row.name);
-            out.text(row.address);
-            out.text(row.responsibleUnit);
-            geometry(out, location, ewkb);
-            out.int8OrNull(grid, !certain);
+            pointColumns(out, row, location, ewkb, grid, certain);
             out.bool(!certain);
             if (certain) {
                 if (grid != lastGrid) {
@@ -144,13 +138,7 @@ final class ImportStager implements ImportParser.Sink {
                 try {
                     CopyBinary b = ahead.out();
                     b.startRow(7);
-                    b.text(row.externalId);
-                    b.text(row.code);
-                    b.text(row.name);
-                    b.text(row.address);
-                    b.text(row.responsibleUnit);
-                    geometry(b, location, ewkb);
-                    b.int8OrNull(grid, !certain); // uncertain: the commit sets it from the staging table
+                    pointColumns(b, row, location, ewkb, grid, certain); // uncertain grid: the commit sets it from the staging table
                     ahead.wrote();
                 } catch (RuntimeException e) {
                     ahead.fail(e);
@@ -170,6 +158,17 @@ final class ImportStager implements ImportParser.Sink {
             out.int8OrNull(grid, !certain);
             out.bool(!certain);
         }
+    }
+
+    /** The columns a point row has in both the staging table and measurement_point (ImportSpeculation.COPY_POINTS). */
+    private static void pointColumns(CopyBinary to, ImportParser.Row row, Geometry location, byte[] ewkb, long grid, boolean certain) {
+        to.text(row.externalId);
+        to.text(row.code);
+        to.text(row.name);
+        to.text(row.address);
+        to.text(row.responsibleUnit);
+        geometry(to, location, ewkb);
+        to.int8OrNull(grid, !certain);
     }
 
     private static void geometry(CopyBinary to, Geometry location, byte[] ewkb) {
