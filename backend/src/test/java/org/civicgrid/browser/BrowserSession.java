@@ -29,6 +29,14 @@ public final class BrowserSession implements AutoCloseable {
     private final ChromeDriver driver;
     private final Path userDataDir;
 
+    /** A window of this size that records CSP violations, signed in as this demo account (password Demo-2026). */
+    public static BrowserSession signedIn(int width, int height, String baseUrl, String username) {
+        BrowserSession browser = new BrowserSession(width, height);
+        browser.recordCspViolations();
+        browser.signIn(baseUrl, username, "Demo-2026");
+        return browser;
+    }
+
     public BrowserSession(int width, int height) {
         try {
             userDataDir = Files.createTempDirectory("civicgrid-chromium");

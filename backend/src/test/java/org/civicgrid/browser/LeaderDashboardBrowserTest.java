@@ -57,9 +57,7 @@ class LeaderDashboardBrowserTest {
     @BeforeAll
     void startBrowser() {
         base = "http://localhost:" + port;
-        browser = new BrowserSession(1440, 1000);
-        browser.recordCspViolations();
-        browser.signIn(base, "leader", "Demo-2026");
+        browser = BrowserSession.signedIn(1440, 1000, base, "leader");
     }
 
     @AfterAll

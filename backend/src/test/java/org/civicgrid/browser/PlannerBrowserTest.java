@@ -47,9 +47,7 @@ class PlannerBrowserTest {
     @BeforeAll
     void startBrowser() {
         base = "http://localhost:" + port;
-        browser = new BrowserSession(1600, 1000);
-        browser.recordCspViolations();
-        browser.signIn(base, "planner", "Demo-2026");
+        browser = BrowserSession.signedIn(1600, 1000, base, "planner");
     }
 
     @AfterAll

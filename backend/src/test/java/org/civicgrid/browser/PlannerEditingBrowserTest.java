@@ -62,9 +62,7 @@ class PlannerEditingBrowserTest {
     @BeforeAll
     void startBrowser() {
         base = "http://localhost:" + port;
-        browser = new BrowserSession(1600, 1000);
-        browser.recordCspViolations();
-        browser.signIn(base, "planner", "Demo-2026");
+        browser = BrowserSession.signedIn(1600, 1000, base, "planner");
     }
 
     @AfterAll
