@@ -100,6 +100,10 @@ max_replication_slots = 10
 wal_keep_size = '256MB'
 hot_standby = on
 hot_standby_feedback = on
+# Planner settings for a working set in memory and short reads (README "External PostGIS").
+jit = off
+random_page_cost = 1.1
+parallel_setup_cost = 10000
 EOF
 }
 

@@ -12,4 +12,5 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   gosu postgres env PGPASSWORD="$POSTGRES_PASSWORD" pg_basebackup -h "$PRIMARY_HOST" -p 5432 -U "$POSTGRES_USER" -D "$PGDATA" \
     -R -C -S civicgrid_replica -X stream -c fast
 fi
-exec gosu postgres postgres -D "$PGDATA" -c hot_standby=on -c hot_standby_feedback=on
+exec gosu postgres postgres -D "$PGDATA" -c hot_standby=on -c hot_standby_feedback=on \
+  -c jit=off -c random_page_cost=1.1 -c parallel_setup_cost=10000
