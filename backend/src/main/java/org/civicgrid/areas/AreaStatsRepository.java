@@ -47,20 +47,24 @@ class AreaStatsRepository {
                 GROUP BY 1),
             """;
 
-    /** The same counts from the per-grid statistics (V5), for the unfiltered map: one row per grid instead of every problem. */
+    /**
+     * The same counts from the per-grid statistics (V5), for the unfiltered map: one row per grid instead of every problem.
+     * Each area reads the range of grid codes under its own code from the pattern index ({@code ~>=~ code}, {@code ~<~ code
+     * || ':'}, ':' following '9'), so a view of twenty streets reads their thousand grids, not the city's hundred thousand.
+     */
     private static final String STATS_FROM_GRID_STATS = """
             stats AS (
-                SELECT left(s.code, :codeLength) AS code, sum(s.open) AS open, sum(s.overdue) AS overdue, sum(s.closed) AS closed,
+                SELECT a.code, sum(s.open) AS open, sum(s.overdue) AS overdue, sum(s.closed) AS closed,
                        sum(s.closed + s.overdue) AS due, sum(s.closed_on_time) AS closed_on_time
-                FROM grid_map_stats s
-                WHERE s.code LIKE ANY (string_to_array(:scope, ',')) AND left(s.code, :codeLength) IN (SELECT code FROM areas)
+                FROM areas a JOIN grid_map_stats s ON s.code ~>=~ a.code AND s.code ~<~ (a.code || ':')
+                WHERE s.code LIKE ANY (string_to_array(:scope, ','))
                 GROUP BY 1),
             """;
 
     private static final String MEASURED = """
             grid_counts AS (
-                SELECT left(code, :codeLength) AS code, count(*) AS grids FROM grid
-                WHERE valid_to IS NULL AND left(code, :codeLength) IN (SELECT code FROM areas) GROUP BY 1),
+                SELECT a.code, count(*) AS grids FROM areas a
+                JOIN grid g ON g.valid_to IS NULL AND g.code ~>=~ a.code AND g.code ~<~ (a.code || ':') GROUP BY 1),
             scores AS (
                 SELECT left(g.code, :codeLength) AS code, avg(i.score_rate) AS score
                 FROM inspection i JOIN grid g ON g.id = i.grid_id
