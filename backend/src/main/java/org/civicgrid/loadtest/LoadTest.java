@@ -38,7 +38,8 @@ public final class LoadTest {
     private final List<Double> loadSamples = new ArrayList<>();
     private boolean failed;
 
-    record Settings(int users, double minutes, int thinkMin, int thinkMax, boolean faults, int importRows, String clusterScript, long seed) {
+    record Settings(int users, double minutes, int warmUpSeconds, int thinkMin, int thinkMax, boolean faults, int importRows, String clusterScript,
+                    long seed) {
 
         static Settings parse(String[] args) {
             Map<String, String> a = new LinkedHashMap<>();
@@ -56,14 +57,14 @@ public final class LoadTest {
                 }
             }
             for (String key : a.keySet()) {
-                if (!List.of("users", "minutes", "think-min-ms", "think-max-ms", "no-faults", "keep-cluster", "import-rows", "cluster-script",
+                if (!List.of("users", "minutes", "warm-up-s", "think-min-ms", "think-max-ms", "no-faults", "keep-cluster", "import-rows", "cluster-script",
                         "seed").contains(key)) {
                     throw new IllegalArgumentException("Unknown option --" + key
-                            + " (options: --users N --minutes M --think-min-ms --think-max-ms --import-rows N --no-faults --keep-cluster --seed)");
+                            + " (options: --users N --minutes M --warm-up-s S --think-min-ms --think-max-ms --import-rows N --no-faults --keep-cluster --seed)");
                 }
             }
             return new Settings(Integer.parseInt(a.getOrDefault("users", "200")), Double.parseDouble(a.getOrDefault("minutes", "5")),
-                    Integer.parseInt(a.getOrDefault("think-min-ms", "2000")), Integer.parseInt(a.getOrDefault("think-max-ms", "8000")),
+                    Integer.parseInt(a.getOrDefault("warm-up-s", "60")), Integer.parseInt(a.getOrDefault("think-min-ms", "2000")), Integer.parseInt(a.getOrDefault("think-max-ms", "8000")),
                     !a.containsKey("no-faults"), Integer.parseInt(a.getOrDefault("import-rows", "25000")),
                     a.getOrDefault("cluster-script", "ops/cluster.sh"), Long.parseLong(a.getOrDefault("seed", "20261129")));
         }
@@ -91,6 +92,27 @@ public final class LoadTest {
 
     static void log(String message) {
         System.err.printf("[loadtest %s] %s%n", java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")), message);
+    }
+
+    /**
+     * The same users for a while before the measured load, their latencies kept apart (their writes are checked with the
+     * others): instances that have just started spend as much CPU compiling code as serving in their first minutes, and
+     * the 9:00 rush meets instances that have been running.
+     */
+    private void warmUp(List<SimulatedUsers.User> users) throws InterruptedException {
+        if (settings.warmUpSeconds() <= 0) {
+            return;
+        }
+        log("Warming up for " + settings.warmUpSeconds() + " s (not timed)");
+        long deadline = System.currentTimeMillis() + settings.warmUpSeconds() * 1000L;
+        ExecutorService pool = Executors.newFixedThreadPool(users.size(), daemon("warm-up"));
+        for (int i = 0; i < users.size(); i++) {
+            SimulatedUsers.User u = users.get(i);
+            Random random = new Random(settings.seed() - 1 - i);
+            pool.submit(() -> SimulatedUsers.run(u, random, deadline, settings.thinkMin(), settings.thinkMax(), () -> false));
+        }
+        pool.shutdown();
+        pool.awaitTermination(settings.warmUpSeconds() + 180L, TimeUnit.SECONDS);
     }
 
     private void check(boolean ok, String what) {
@@ -139,6 +161,7 @@ public final class LoadTest {
         City city = City.load(db.get());
         long startMillis = System.currentTimeMillis();
         Metrics metrics = new Metrics(startMillis);
+        Metrics warmUpMetrics = new Metrics(startMillis);
         Metrics setupMetrics = new Metrics(startMillis);
         ExecutorService httpThreads = Executors.newFixedThreadPool(4, daemon("http-client"));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
@@ -159,12 +182,12 @@ public final class LoadTest {
         for (int i = 0; i < settings.users(); i++) {
             if (i < leaders) {
                 boolean street = i % 5 == 4;
-                users.add(mix.new Leader(new WebSession(client, metrics, json, street ? "street_leader" : "leader"), street ? "320508001" : City.DISTRICT));
+                users.add(mix.new Leader(new WebSession(client, warmUpMetrics, json, street ? "street_leader" : "leader"), street ? "320508001" : City.DISTRICT));
             } else if (i < leaders + managers) {
                 City.Manager m = city.managers.get((i - leaders) % city.managers.size());
-                users.add(mix.new GridManager(new WebSession(client, metrics, json, m.username()), m.inGrid()));
+                users.add(mix.new GridManager(new WebSession(client, warmUpMetrics, json, m.username()), m.inGrid()));
             } else {
-                users.add(mix.new Inspector(new WebSession(client, metrics, json, "inspector"), i - leaders - managers, inspectors));
+                users.add(mix.new Inspector(new WebSession(client, warmUpMetrics, json, "inspector"), i - leaders - managers, inspectors));
             }
         }
         ExecutorService signIns = Executors.newFixedThreadPool(16, daemon("sign-in"));
@@ -186,8 +209,13 @@ public final class LoadTest {
         check(ok == users.size(), "all " + users.size() + " simulated users signed in (" + ok + " did)");
         if (ok < users.size()) {
             log("Not every user could sign in; stopping");
-            printSummary(metrics, null, null, acks, null, env);
+            printSummary(warmUpMetrics, null, null, acks, null, env);
             return false;
+        }
+
+        warmUp(users);
+        for (SimulatedUsers.User u : users) {
+            u.session().recordInto(metrics);
         }
 
         Faults faults = new Faults(this, env, db, client, json, city, setupMetrics, settings);
@@ -240,6 +268,9 @@ public final class LoadTest {
         faults.stopProbe();
 
         Verification verification = verify(db, acks, client, env);
+        check(warmUpMetrics.count(Metrics.Kind.SERVER_ERROR) == 0 && warmUpMetrics.count(Metrics.Kind.STACK_TRACE) == 0
+                        && warmUpMetrics.count(Metrics.Kind.SIGNED_OUT) == 0 && warmUpMetrics.count(Metrics.Kind.BAD_503) == 0,
+                "sign-in and warm-up (" + warmUpMetrics.total() + " requests, not timed): no 500, stack trace, sign-out or bare 503");
         printSummary(metrics, faults, verification, acks, new long[] {loadStart, loadEnd}, env);
         httpThreads.shutdownNow();
         db.close();
@@ -307,6 +338,7 @@ public final class LoadTest {
         out.append("\n==== CivicGrid load and fault run ====\n");
         out.append(String.format(Locale.ROOT, "users %d, %.1f min, think %d–%d ms, against %s (nginx → 2 instances → primary + replica)%n",
                 settings.users(), settings.minutes(), settings.thinkMin(), settings.thinkMax(), env.http()));
+        out.append(String.format(Locale.ROOT, "after sign-in and %d s of the same load not timed (instances warmed up)%n", settings.warmUpSeconds()));
         out.append(String.format(Locale.ROOT, "requests %d (%.1f req/s)%n", m.total(), seconds > 0 ? m.total() / seconds : 0));
         synchronized (loadSamples) {
             if (!loadSamples.isEmpty()) {

@@ -52,7 +52,7 @@ final class WebSession {
     }
 
     private final HttpClient client;
-    private final Metrics metrics;
+    private volatile Metrics metrics;
     private final ObjectMapper json;
     final String username;
     private final Map<String, String> cookies = new ConcurrentHashMap<>();
@@ -65,6 +65,11 @@ final class WebSession {
         this.metrics = metrics;
         this.json = json;
         this.username = username;
+    }
+
+    /** From now on this session's requests are recorded there (the warm-up's are kept apart from the measured load's). */
+    void recordInto(Metrics metrics) {
+        this.metrics = metrics;
     }
 
     String sessionCookie() {
