@@ -293,42 +293,36 @@ class ImportService {
     /** The rows whose grid the database decides, kept while reading, into the job's border table. */
     private static void copyBorder(Connection connection, String table, List<Object[]> rows) {
         org.locationtech.jts.io.WKBWriter wkb = new org.locationtech.jts.io.WKBWriter(2, org.locationtech.jts.io.ByteOrderValues.LITTLE_ENDIAN, true);
-        try {
-            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY " + table + " (row_no, external_id, geom) FROM STDIN (FORMAT binary)");
-            try {
-                CopyBinary out = new CopyBinary(copy);
-                for (Object[] row : rows) {
-                    out.startRow(3);
-                    out.int4((Integer) row[0]);
-                    out.text((String) row[1]);
-                    out.bytes(wkb.write((org.locationtech.jts.geom.Geometry) row[2]));
-                }
-                out.finish();
-                copy.endCopy();
-            } finally {
-                if (copy.isActive()) {
-                    copy.cancelCopy();
-                }
+        copyBinary(connection, "COPY " + table + " (row_no, external_id, geom) FROM STDIN (FORMAT binary)", "the border rows", out -> {
+            for (Object[] row : rows) {
+                out.startRow(3);
+                out.int4((Integer) row[0]);
+                out.text((String) row[1]);
+                out.bytes(wkb.write((org.locationtech.jts.geom.Geometry) row[2]));
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Copying the border rows failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     /** The per-grid sums of the rows whose grid was found while reading, into the job's sums table. */
     private static void copySums(Connection connection, String table, Map<Long, double[]> sums) {
+        copyBinary(connection, ImportSql.COPY_ROWS.formatted(table), "the grid sums", out -> {
+            for (Map.Entry<Long, double[]> entry : sums.entrySet()) {
+                out.startRow(4);
+                out.int8(entry.getKey());
+                out.int8((long) entry.getValue()[0]);
+                out.float8(entry.getValue()[1]);
+                out.float8(entry.getValue()[2]);
+            }
+        });
+    }
+
+    /** One binary COPY on the connection: the rows {@code write} puts out, then the trailer; cancelled if anything fails. */
+    private static void copyBinary(Connection connection, String copySql, String what, java.util.function.Consumer<CopyBinary> write) {
         try {
-            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(ImportSql.COPY_ROWS.formatted(table));
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
             try {
                 CopyBinary out = new CopyBinary(copy);
-                for (Map.Entry<Long, double[]> entry : sums.entrySet()) {
-                    out.startRow(4);
-                    out.int8(entry.getKey());
-                    out.int8((long) entry.getValue()[0]);
-                    out.float8(entry.getValue()[1]);
-                    out.float8(entry.getValue()[2]);
-                }
+                write.accept(out);
                 out.finish();
                 copy.endCopy();
             } finally {
@@ -337,7 +331,7 @@ class ImportService {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("Copying the grid sums failed: " + e.getMessage(), e);
+            throw new IllegalStateException("Copying " + what + " failed: " + e.getMessage(), e);
         }
     }
 
