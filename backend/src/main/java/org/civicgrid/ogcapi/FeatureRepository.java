@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,9 @@ class FeatureRepository {
 
     static final String POINT_TYPES = "SELECT code, name_zh, name_en, geometry_kind FROM point_type ORDER BY sort_order, code";
     static final String TYPE_CONDITION = " AND t.type_code = :typeCode";
+    static final String POINT_TYPE_EXTENTS = "SELECT e.type_code, ST_XMin(e.box), ST_YMin(e.box), ST_XMax(e.box), ST_YMax(e.box)"
+            + " FROM (SELECT t.type_code, ST_Extent(" + FeatureSource.POINTS.geometry + ") AS box FROM " + FeatureSource.POINTS.from
+            + " WHERE " + FeatureSource.POINTS.scopeCondition + " GROUP BY t.type_code) e";
     static final String CURRENT_GRIDS = " AND t.valid_to IS NULL";
     static final String PROBLEM_FROM = " AND t.reported_at >= :dtStart";
     static final String PROBLEM_UNTIL = " AND t.reported_at < :dtEnd";
@@ -33,6 +37,8 @@ class FeatureRepository {
 
     /** Where a collection's features lie and, for problems and grids, when. */
     record Extent(double[] bbox, Instant start, Instant end) {
+        /** A collection without features. */
+        static final Extent NONE = new Extent(null, null, null);
     }
 
     /** One items request: the collection, the caller's scope and the query parameters, already checked. */
@@ -122,6 +128,18 @@ class FeatureRepository {
             Timestamp t1 = rs.getTimestamp(6);
             return new Extent(bbox, t0 == null ? null : t0.toInstant(), t1 == null ? null : t1.toInstant());
         }).single();
+    }
+
+    /**
+     * Every point type's extent in the caller's scope in one pass over the points: the collections list shows all of
+     * them, and one query per type would read the points once per type (measurement_point has no type index: it
+     * would slow every import for the sake of this listing).
+     */
+    Map<String, Extent> pointTypeExtents(CallerScope scope) {
+        Map<String, Extent> extents = new HashMap<>();
+        jdbc.sql(POINT_TYPE_EXTENTS).param("scope", scope.codePatterns()).query((rs, n) -> extents.put(rs.getString(1),
+                new Extent(new double[] {rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)}, null, null))).list();
+        return extents;
     }
 
     private static String timeColumns(FeatureSource source) {

@@ -126,8 +126,11 @@ class OgcApiController {
         boolean html = wantsHtml(request);
         OgcLinks links = OgcLinks.of(request);
         List<Map<String, Object>> collections = new ArrayList<>();
+        Map<String, FeatureRepository.Extent> typeExtents = features.pointTypeExtents(caller.scope());
         for (OgcCatalog.Collection c : catalog.all()) {
-            collections.add(collection(c, caller, links));
+            FeatureRepository.Extent extent = c.typeCode() == null ? features.extent(c.source(), null, caller.scope())
+                    : typeExtents.getOrDefault(c.typeCode(), FeatureRepository.Extent.NONE);
+            collections.add(collection(c, extent, links));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("links", selfAndAlternate(links, "/collections", html, MediaType.APPLICATION_JSON_VALUE, "the collections"));
@@ -150,7 +153,7 @@ class OgcApiController {
         boolean html = wantsHtml(request);
         OgcLinks links = OgcLinks.of(request);
         OgcCatalog.Collection c = find(collectionId);
-        Map<String, Object> body = collection(c, caller, links);
+        Map<String, Object> body = collection(c, features.extent(c.source(), c.typeCode(), caller.scope()), links);
         if (html) {
             JsonNode tree = json.valueToTree(body);
             Map<String, String> facts = new LinkedHashMap<>();
@@ -294,13 +297,12 @@ class OgcApiController {
 
     // ---- pieces ----
 
-    private Map<String, Object> collection(OgcCatalog.Collection c, CurrentUser caller, OgcLinks links) {
+    private Map<String, Object> collection(OgcCatalog.Collection c, FeatureRepository.Extent extent, OgcLinks links) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", c.id());
         body.put("title", c.title());
         body.put("description", c.description());
         body.put("itemType", "feature");
-        FeatureRepository.Extent extent = features.extent(c.source(), c.typeCode(), caller.scope());
         Map<String, Object> ext = new LinkedHashMap<>();
         if (extent.bbox() != null) {
             ext.put("spatial", Map.of("bbox", List.of(List.of(extent.bbox()[0], extent.bbox()[1], extent.bbox()[2], extent.bbox()[3])),

@@ -196,6 +196,7 @@ class OgcApiConformanceTest {
             assertThat(items.path("href").asString()).contains("/ogc/collections/" + c.path("id").asString() + "/items").contains("access_token=");
             JsonNode single = ok(link(c.path("links"), "self", "application/json").path("href").asString());
             assertThat(single.path("id").asString()).isEqualTo(c.path("id").asString());
+            assertThat(single.path("extent")).as("the listing's extent of " + c.path("id").asString()).isEqualTo(c.path("extent"));
         }
         List<String> pointTypes = jdbc.sql("SELECT code FROM point_type").query(String.class).list();
         assertThat(ids).contains("districts", "streets", "communities", "grids", "points", "problems");
