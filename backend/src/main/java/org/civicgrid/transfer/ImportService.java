@@ -309,7 +309,7 @@ class ImportService {
             for (Map.Entry<Long, double[]> entry : sums.entrySet()) {
                 out.startRow(4);
                 out.int8(entry.getKey());
-                out.int8((long) entry.getValue()[0]);
+                out.int4((int) entry.getValue()[0]);
                 out.float8(entry.getValue()[1]);
                 out.float8(entry.getValue()[2]);
             }
@@ -551,7 +551,7 @@ class ImportService {
             }
         }
         jdbc.sql(ImportSql.GRID_OF_BORDER_AHEAD.formatted(ImportSql.border(job.id()))).update();
-        jdbc.sql(ImportSql.STATS_ADD_NEW_POINTS.formatted(sums)).update();
+        addToStatistics(sums);
         if (replica) {
             jdbc.sql(ImportSql.ORIGIN_ROLE).update();
         }
@@ -562,6 +562,14 @@ class ImportService {
         audit.record("IMPORT_COMMITTED", "import_job", job.id(), null, null, committedDetails(job, created, 0));
         log.info("Import {}: {} created (written ahead; finished in {} ms{})", job.id(), created, (System.nanoTime() - t0) / 1_000_000,
                 replica ? ", foreign keys checked per referenced row" : "");
+    }
+
+    /** The import's per-grid sums added to the map statistics; grids without a statistics row yet get one. */
+    private void addToStatistics(String sums) {
+        long updated = jdbc.sql(ImportSql.STATS_ADD_NEW_POINTS.formatted(sums)).update();
+        if (updated < jdbc.sql(ImportSql.COUNT.formatted(sums)).query(Long.class).single()) {
+            jdbc.sql(ImportSql.STATS_INSERT_NEW_GRIDS.formatted(sums)).update();
+        }
     }
 
     private static Map<String, Object> committedDetails(ImportJob job, long created, long updated) {
@@ -664,7 +672,7 @@ class ImportService {
                 }
                 progress(job.id(), created + updated);
             }
-            jdbc.sql(ImportSql.STATS_ADD_NEW_POINTS.formatted(sums)).update();
+            addToStatistics(sums);
             if (replica) {
                 jdbc.sql(ImportSql.ORIGIN_ROLE).update();
             }

@@ -61,12 +61,17 @@ final class ImportSql {
     /** The database's own rule for the rows whose grid was not decided while reading. */
     static final String RESOLVE_BORDER = "UPDATE %s SET grid_id = grid_for_geometry(geom)";
 
-    static final String CREATE_SUMS = "CREATE UNLOGGED TABLE %s (grid_id bigint NOT NULL, n bigint NOT NULL, lon float8 NOT NULL, lat float8 NOT NULL)";
+    /** A points import's count and coordinate sums per grid: one row per grid, so the commit joins it as it is. */
+    static final String CREATE_SUMS = "CREATE UNLOGGED TABLE %s (grid_id bigint NOT NULL, n int NOT NULL, lon float8 NOT NULL, lat float8 NOT NULL)";
 
+    /** The border rows' sums added to their grids' rows (or new rows), keeping one row per grid. */
     static final String SUM_BORDER = """
-            INSERT INTO %s (grid_id, n, lon, lat)
-            SELECT grid_id, count(*), sum(ST_X(ST_PointOnSurface(geom))), sum(ST_Y(ST_PointOnSurface(geom))) FROM %s
-            WHERE grid_id IS NOT NULL GROUP BY grid_id""";
+            WITH b AS (SELECT grid_id, count(*)::int AS n, sum(ST_X(ST_PointOnSurface(geom))) AS lon, sum(ST_Y(ST_PointOnSurface(geom))) AS lat
+                       FROM %2$s WHERE grid_id IS NOT NULL GROUP BY grid_id),
+            added AS (UPDATE %1$s s SET n = s.n + b.n, lon = s.lon + b.lon, lat = s.lat + b.lat FROM b WHERE s.grid_id = b.grid_id
+                      RETURNING s.grid_id)
+            INSERT INTO %1$s (grid_id, n, lon, lat) SELECT b.grid_id, b.n, b.lon, b.lat FROM b
+            WHERE NOT EXISTS (SELECT 1 FROM added WHERE added.grid_id = b.grid_id)""";
 
     private static final String IN_SCOPE = " LIKE ANY (string_to_array(:scope, ','))";
 
@@ -222,7 +227,7 @@ final class ImportSql {
 
     /** With triggers off, what the grid_id foreign key would do: every grid exists, and stays until the commit ends. */
     static final String GRIDS_KEY_SHARE = """
-            WITH wanted AS (SELECT DISTINCT grid_id FROM %s), held AS (SELECT g.id FROM grid g WHERE g.id IN (SELECT grid_id FROM wanted) FOR KEY SHARE)
+            WITH wanted AS (SELECT grid_id FROM %s), held AS (SELECT g.id FROM grid g WHERE g.id IN (SELECT grid_id FROM wanted) FOR KEY SHARE)
             SELECT (SELECT count(*) FROM wanted) - (SELECT count(*) FROM held)""";
 
     /**
@@ -232,7 +237,7 @@ final class ImportSql {
     static final String HOLD_GRIDS = "LOCK TABLE grid IN SHARE MODE";
 
     static final String GRIDS_MISSING = """
-            SELECT count(*) FROM (SELECT DISTINCT grid_id FROM %s) w WHERE NOT EXISTS (SELECT 1 FROM grid g WHERE g.id = w.grid_id)""";
+            SELECT count(*) FROM %s w WHERE NOT EXISTS (SELECT 1 FROM grid g WHERE g.id = w.grid_id)""";
 
     static final String BLOCKS = "SELECT (pg_relation_size(CAST(:table AS regclass)) / current_setting('block_size')::bigint)::bigint";
 
@@ -269,17 +274,22 @@ final class ImportSql {
     static final String GRID_OF_BORDER_AHEAD = """
             UPDATE measurement_point mp SET grid_id = b.grid_id FROM %s b WHERE mp.external_id = b.external_id AND b.grid_id IS NOT NULL""";
 
-    /** Grids that have statistics are updated (HOT, see V20) — cheaper than an upsert's insert attempt for each; the rest inserted. */
+    /**
+     * Grids that have statistics are updated (HOT, see V20) — cheaper than an upsert's insert attempt for each; returns
+     * how many. Only when that is fewer than the grids of the import are the rest inserted ({@link #STATS_INSERT_NEW_GRIDS}).
+     */
     static final String STATS_ADD_NEW_POINTS = """
-            WITH a AS (SELECT grid_id, sum(n) AS n, sum(lon) AS lon, sum(lat) AS lat FROM %s GROUP BY grid_id),
-            updated AS (UPDATE grid_map_stats s SET points = s.points + a.n, points_lon_sum = s.points_lon_sum + a.lon,
-                               points_lat_sum = s.points_lat_sum + a.lat
-                        FROM a WHERE s.grid_id = a.grid_id RETURNING s.grid_id)
+            UPDATE grid_map_stats s SET points = s.points + a.n, points_lon_sum = s.points_lon_sum + a.lon, points_lat_sum = s.points_lat_sum + a.lat
+            FROM %s a WHERE s.grid_id = a.grid_id""";
+
+    static final String STATS_INSERT_NEW_GRIDS = """
             INSERT INTO grid_map_stats AS s (grid_id, code, points, points_lon_sum, points_lat_sum)
-            SELECT g.id, g.code, a.n, a.lon, a.lat FROM a JOIN grid g ON g.id = a.grid_id
-            WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE u.grid_id = a.grid_id)
+            SELECT g.id, g.code, a.n, a.lon, a.lat FROM %s a JOIN grid g ON g.id = a.grid_id
+            WHERE NOT EXISTS (SELECT 1 FROM grid_map_stats u WHERE u.grid_id = a.grid_id)
             ON CONFLICT (grid_id) DO UPDATE SET points = s.points + EXCLUDED.points, points_lon_sum = s.points_lon_sum + EXCLUDED.points_lon_sum,
                                                 points_lat_sum = s.points_lat_sum + EXCLUDED.points_lat_sum""";
+
+    static final String COUNT = "SELECT count(*) FROM %s";
 
     // ------------------------------------------------------------------------------------------ commit of problems
 

@@ -194,7 +194,15 @@ class BulkImportTest {
 
     @Test
     void writtenAheadWithTriggerFiringOffTheStatisticsEqualARebuild() throws Exception {
-        importAndReimport("written ahead");
+        // Grids without a statistics row (none of their points counted yet) get one from the import.
+        List<Long> unlisted = jdbc.sql("DELETE FROM grid_map_stats s USING grid g WHERE g.id = s.grid_id AND g.code LIKE ? AND s.points = 0 RETURNING s.grid_id")
+                .param(STREET + "%").query(Long.class).list();
+        try {
+            assertThat(unlisted).as("grids of the street without points").isNotEmpty();
+            importAndReimport("written ahead");
+        } finally {
+            jdbc.sql("SELECT rebuild_grid_map_stats()").query().listOfRows(); // their problem counts back
+        }
     }
 
     @Test
