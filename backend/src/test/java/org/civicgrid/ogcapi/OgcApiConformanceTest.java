@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.civicgrid.CivicGridIntegrationTest;
@@ -207,6 +208,20 @@ class OgcApiConformanceTest {
 
         JsonNode problems = ok(url("/ogc/collections/problems", null));
         assertThat(problems.path("extent").path("temporal").path("interval").get(0).get(0).asString()).isNotBlank();
+        // Taken from the grids (not every location), the extent still covers every problem of the street and its times are exact.
+        Map<String, Object> exact = jdbc.sql("""
+                SELECT ST_XMin(e.box) AS x0, ST_YMin(e.box) AS y0, ST_XMax(e.box) AS x1, ST_YMax(e.box) AS y1, e.t0, e.t1 FROM (
+                  SELECT ST_Extent(p.location) AS box, min(p.reported_at) AS t0, max(p.reported_at) AS t1
+                  FROM problem p JOIN grid g ON g.id = p.grid_id WHERE g.code LIKE '320508001%') e""").query().singleRow();
+        JsonNode box = problems.path("extent").path("spatial").path("bbox").get(0);
+        assertThat(box.get(0).asDouble()).isLessThanOrEqualTo(((Number) exact.get("x0")).doubleValue());
+        assertThat(box.get(1).asDouble()).isLessThanOrEqualTo(((Number) exact.get("y0")).doubleValue());
+        assertThat(box.get(2).asDouble()).isGreaterThanOrEqualTo(((Number) exact.get("x1")).doubleValue());
+        assertThat(box.get(3).asDouble()).isGreaterThanOrEqualTo(((Number) exact.get("y1")).doubleValue());
+        assertThat(box.get(2).asDouble() - box.get(0).asDouble()).as("no wider than the street").isLessThan(0.2);
+        JsonNode interval = problems.path("extent").path("temporal").path("interval").get(0);
+        assertThat(java.time.Instant.parse(interval.get(0).asString())).isEqualTo(((java.sql.Timestamp) exact.get("t0")).toInstant());
+        assertThat(java.time.Instant.parse(interval.get(1).asString())).isEqualTo(((java.sql.Timestamp) exact.get("t1")).toInstant());
         assertThat(call(url("/ogc/collections/no-such-thing", null)).getStatus()).isEqualTo(404);
     }
 
