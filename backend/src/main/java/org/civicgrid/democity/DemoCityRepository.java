@@ -40,8 +40,8 @@ class DemoCityRepository {
             SELECT g.id, u.id FROM grid g, app_user u WHERE g.code = ? AND g.valid_to IS NULL AND u.username = ?
             ON CONFLICT DO NOTHING""";
     static final String INSERT_POINT = """
-            INSERT INTO measurement_point (external_id, type_code, name, address, responsible_unit, geom)
-            VALUES (?, ?, ?, ?, ?, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))
+            INSERT INTO measurement_point (external_id, type_code, name, address, responsible_unit, geom, grid_id)
+            SELECT ?, ?, ?, ?, ?, g.geom, grid_for_geometry(g.geom) FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON(?), 4326) AS geom) g
             ON CONFLICT (external_id) DO NOTHING""";
     static final String INSERT_PROBLEM = """
             INSERT INTO problem (external_id, point_id, category_code, status, location, description, reported_at, accepted_at,

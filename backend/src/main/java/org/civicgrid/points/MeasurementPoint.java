@@ -15,8 +15,8 @@ import org.hibernate.generator.EventType;
 import org.locationtech.jts.geom.Geometry;
 
 /**
- * A measurement point (测评点位). Its grid is computed by the database from the geometry (trigger
- * measurement_point_assign_grid), so the entity reads it back after every insert and update.
+ * A measurement point (测评点位). Its grid is computed by the database from the geometry (triggers
+ * measurement_point_check_insert after an insert, measurement_point_assign_grid before an update), so it is read back.
  */
 @Entity
 @Table(name = "measurement_point")

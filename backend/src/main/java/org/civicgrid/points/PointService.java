@@ -2,6 +2,8 @@ package org.civicgrid.points;
 
 import java.util.Map;
 
+import jakarta.persistence.EntityManager;
+
 import org.civicgrid.audit.AuditTrail;
 import org.locationtech.jts.geom.Geometry;
 import org.springframework.stereotype.Service;
@@ -13,15 +15,18 @@ class PointService {
 
     private final MeasurementPointRepository points;
     private final AuditTrail audit;
+    private final EntityManager entities;
 
-    PointService(MeasurementPointRepository points, AuditTrail audit) {
+    PointService(MeasurementPointRepository points, AuditTrail audit, EntityManager entities) {
         this.points = points;
         this.audit = audit;
+        this.entities = entities;
     }
 
     @Transactional
     MeasurementPoint create(String typeCode, String name, Geometry geometry) {
         MeasurementPoint created = points.saveAndFlush(new MeasurementPoint(typeCode, name, withWgs84(geometry)));
+        entities.refresh(created); // its grid is set after the insert (trigger measurement_point_check_insert)
         audit.record("POINT_CREATED", "measurement_point", created.id(), null, null,
                 Map.of("typeCode", typeCode, "name", name, "geometry", geometry.toText(), "gridId", String.valueOf(created.gridId())));
         return created;

@@ -215,8 +215,8 @@ final class ImportSql {
             SELECT coalesce(string_agg(tgname, ',' ORDER BY tgname), '') FROM pg_trigger
             WHERE tgrelid = 'measurement_point'::regclass AND NOT tgisinternal""";
 
-    static final String KNOWN_POINT_TRIGGERS = "measurement_point_assign_grid,measurement_point_map_stats_insert_delete,"
-            + "measurement_point_map_stats_update,measurement_point_revision";
+    static final String KNOWN_POINT_TRIGGERS = "measurement_point_assign_grid,measurement_point_check_insert,"
+            + "measurement_point_map_stats_insert_delete,measurement_point_map_stats_update,measurement_point_revision";
 
     /** Whether this database user may switch off trigger firing (foreign-key checks included) for its transaction. */
     static final String MAY_SET_REPLICATION_ROLE = "SELECT has_parameter_privilege('session_replication_role', 'SET')";

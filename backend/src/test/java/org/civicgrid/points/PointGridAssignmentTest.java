@@ -77,6 +77,26 @@ class PointGridAssignmentTest {
     }
 
     @Test
+    void aGridTypedInOnInsertIsReplacedAndTheStatisticsCountThePointThere() {
+        GridSample sample = gridSample(0);
+        long other = count("SELECT min(id) FROM grid WHERE id <> " + sample.id());
+        String points = "SELECT coalesce((SELECT points FROM grid_map_stats WHERE grid_id = %d), 0)";
+        long inSample = count(points.formatted(sample.id()));
+        long inOther = count(points.formatted(other));
+
+        long id = jdbc.sql("INSERT INTO measurement_point (type_code, name, geom, grid_id) VALUES ('BANK', '插入的网点', ST_GeomFromText(?, 4326), ?) RETURNING id")
+                .param(sample.insideWkt()).param(other).query(Long.class).single();
+        long withoutGrid = jdbc.sql("INSERT INTO measurement_point (type_code, name, geom) VALUES ('BANK', '无网格的网点', ST_GeomFromText(?, 4326)) RETURNING id")
+                .param(sample.insideWkt()).query(Long.class).single();
+
+        assertThat(count("SELECT grid_id FROM measurement_point WHERE id = " + id)).isEqualTo(sample.id());
+        assertThat(count("SELECT grid_id FROM measurement_point WHERE id = " + withoutGrid)).isEqualTo(sample.id());
+        jdbc.sql("SET CONSTRAINTS ALL IMMEDIATE").update(); // the deferred statistics triggers run now
+        assertThat(count(points.formatted(sample.id()))).isEqualTo(inSample + 2);
+        assertThat(count(points.formatted(other))).isEqualTo(inOther);
+    }
+
+    @Test
     void aGeometryOfTheWrongKindForTheTypeIsRefused() throws Exception {
         Geometry square = new WKTReader().read("POLYGON((120.60 31.30, 120.601 31.30, 120.601 31.301, 120.60 31.301, 120.60 31.30))");
         assertThatThrownBy(() -> points.create("BANK", "错误几何", square))
