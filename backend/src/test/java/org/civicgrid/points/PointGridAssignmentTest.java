@@ -103,6 +103,13 @@ class PointGridAssignmentTest {
                 .hasStackTraceContaining("a point of type BANK needs a POINT geometry");
     }
 
+    @Test
+    void movingAPointToAGeometryOfTheWrongKindIsRefused() throws Exception {
+        long bank = count("SELECT min(id) FROM measurement_point WHERE type_code = 'BANK'");
+        Geometry square = new WKTReader().read("POLYGON((120.60 31.30, 120.601 31.30, 120.601 31.301, 120.60 31.301, 120.60 31.30))");
+        assertThatThrownBy(() -> points.move(bank, square)).hasStackTraceContaining("a point of type BANK needs a POINT geometry");
+    }
+
     private record GridSample(long id, String insideWkt) {
     }
 
